@@ -6,10 +6,10 @@
 __all__ = ['NORMS', 'norm_layer', 'BasicBlock', 'ResNet', 'ResNet18', 'ResNet34', 'conv_block', 'ResLayer', 'CustomResNet',
            'ModelSummary', 'summary']
 
-# %% ../nbs/02_models.ipynb #7f8be718
+# %% ../nbs/02_models.ipynb #e2d3d39b
 import torch, torch.nn as nn, torch.nn.functional as F
 
-# %% ../nbs/02_models.ipynb #795942bb
+# %% ../nbs/02_models.ipynb #e3a0a416
 NORMS = ('bn', 'ln', 'gn', 'in')
 
 def norm_layer(norm:str, # One of 'bn' (batch), 'ln' (layer), 'gn' (group), 'in' (instance)
@@ -25,7 +25,7 @@ def norm_layer(norm:str, # One of 'bn' (batch), 'ln' (layer), 'gn' (group), 'in'
     if norm == 'in': return nn.GroupNorm(c, c)
     raise ValueError(f"Unknown norm={norm!r}: use one of {', '.join(map(repr, NORMS))}")
 
-# %% ../nbs/02_models.ipynb #d71b3b3e
+# %% ../nbs/02_models.ipynb #a323f0e1
 class BasicBlock(nn.Module):
     "Two 3×3 conv-norm layers with a residual shortcut (He et al. 2015)."
     expansion = 1
@@ -49,7 +49,7 @@ class BasicBlock(nn.Module):
         out = F.relu(self.bn1(self.conv1(x)))
         return F.relu(self.bn2(self.conv2(out)) + self.shortcut(x))
 
-# %% ../nbs/02_models.ipynb #8d37f7a8
+# %% ../nbs/02_models.ipynb #71e59f22
 class ResNet(nn.Module):
     "CIFAR ResNet: 3×3 stem without max-pool, four stages of `block`s, global average pool, linear head."
     def __init__(self,
@@ -81,7 +81,7 @@ class ResNet(nn.Module):
         out = self.layer4(self.layer3(self.layer2(self.layer1(out))))
         return self.linear(F.adaptive_avg_pool2d(out, 1).flatten(1))
 
-# %% ../nbs/02_models.ipynb #ab63a5fd
+# %% ../nbs/02_models.ipynb #4a455a5c
 def ResNet18(num_classes:int=10, # Number of output logits
              norm:str='bn', # Normalisation: 'bn', 'ln', 'gn' or 'in'
              groups:int=8, # Groups for `norm='gn'`
@@ -96,7 +96,7 @@ def ResNet34(num_classes:int=10, # Number of output logits
     "ResNet34 for 32×32 images: `BasicBlock`s in stages of [3,4,6,3]."
     return ResNet(BasicBlock, [3,4,6,3], num_classes, norm, groups)
 
-# %% ../nbs/02_models.ipynb #5850bf41
+# %% ../nbs/02_models.ipynb #2b07bc19
 def conv_block(ni:int, # Input channels
                nf:int, # Output channels
                pool:bool=False, # Max-pool 2×2 after the conv (before the norm)
@@ -124,15 +124,17 @@ class ResLayer(nn.Module):
         x = self.conv(x)
         return x if self.res is None else x + self.res(x)
 
-# %% ../nbs/02_models.ipynb #b2abd694
+# %% ../nbs/02_models.ipynb #4832685f
 class CustomResNet(nn.Module):
     "The custom ResNet of the one-cycle assignment: prep 64, layer1 128 (+res), layer2 256, layer3 512 (+res), pool, fc."
     def __init__(self,
                  num_classes:int=10, # Number of output logits
                  norm:str='bn', # Normalisation: 'bn', 'ln', 'gn' or 'in'
                  groups:int=8, # Groups for `norm='gn'`
+                 scale:float=0.125, # Multiply the logits by this, as Page's ResNet-9 does; 1 for a plain head
                 ):
         super().__init__()
+        self.scale = scale
         self.prep = conv_block(3, 64, False, norm, groups)
         self.layer1 = ResLayer(64, 128, True, norm, groups)
         self.layer2 = ResLayer(128, 256, False, norm, groups)
@@ -142,9 +144,9 @@ class CustomResNet(nn.Module):
 
     def forward(self, x):
         x = self.layer3(self.layer2(self.layer1(self.prep(x))))
-        return self.fc(self.pool(x).flatten(1))
+        return self.fc(self.pool(x).flatten(1)) * self.scale
 
-# %% ../nbs/02_models.ipynb #85b5f3fd
+# %% ../nbs/02_models.ipynb #1792f6bb
 class ModelSummary:
     "Per-module output shapes and parameter counts from `summary`; `str()` is the table."
     def __init__(self, rows, total, trainable, input_size):
@@ -167,7 +169,7 @@ class ModelSummary:
 
     def __repr__(self): return f"ModelSummary({len(self.rows)} rows, total={self.total:,}, trainable={self.trainable:,})"
 
-# %% ../nbs/02_models.ipynb #3eb326b6
+# %% ../nbs/02_models.ipynb #68322dc6
 def summary(model:nn.Module, # The model to summarise
             input_size=(1,3,32,32), # Shape of the dummy input batch
             depth:int=2, # Show modules nested at most this deep (1 = direct children)
