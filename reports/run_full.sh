@@ -42,6 +42,7 @@ import json, sys
 for c in json.load(open(sys.argv[1]))['cells']:
     for o in c.get('outputs', []):
         t = ''.join(o.get('text', '')) + ''.join(o.get('data', {}).get('text/markdown', ''))
-        if t.startswith('Mode:') or '| best test acc |' in t: print(t.strip())
+        if '| best test acc |' in t: print(t.strip())
+        else: [print(l) for l in t.splitlines() if l.startswith(('Mode:', 'GradCAM layer:', 'run: started'))]
 PY
 done
