@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['CIFAR10_CLASSES', 'CIFAR10_MEAN', 'CIFAR10_STD', 'IMG_EXTS', 'cache_root', 'default_data_dir', 'image_files',
            'decode_images', 'array_cache_dir', 'load_cifar10', 'CIFAR10Dataset', 'stratified_sample',
-           'stratified_split', 'default_num_workers', 'seed_worker', 'DataLoaders', 'get_dataloaders', 'denormalize',
-           'show_batch']
+           'stratified_split', 'split_indices', 'default_num_workers', 'seed_worker', 'DataLoaders', 'get_dataloaders',
+           'denormalize', 'show_batch']
 
 # %% ../nbs/00_data.ipynb #268544e3
 import os, pickle, hashlib, tempfile, contextlib, warnings, random, copy
@@ -246,6 +246,21 @@ def stratified_split(y:np.ndarray, # integer labels
     vi = stratified_sample(y, max(1, round(len(y)*valid_pct)), seed)
     return np.setdiff1d(np.arange(len(y)), vi), vi
 
+# %% ../nbs/00_data.ipynb #06464411
+def split_indices(y:np.ndarray, # integer labels of all the items
+                  subset:int=None, # keep this many items, equally many per class; `None`: all
+                  valid_pct:float=0., # fraction of the kept items held out for validation; 0: no validation part
+                  seed:int=42, # seed of the subset and the split
+                  name:str='subset', # what the caller calls `subset`, for the error message
+                 ) -> tuple:
+    "Indices into `y` `(train_idx, valid_idx)`: a stratified `subset`, then a stratified `valid_pct` of it held out (`valid_idx` is `None` without)."
+    if subset is not None and not 0 < subset <= len(y):
+        raise ValueError(f"{name}={subset} is outside the {len(y)} images: pass 0 < {name} <= {len(y)}, or None for all")
+    i = np.arange(len(y)) if subset is None else stratified_sample(y, subset, seed)
+    if not valid_pct: return i, None
+    ti, vi = stratified_split(y[i], valid_pct, seed)
+    return i[ti], i[vi]
+
 # %% ../nbs/00_data.ipynb #aeba0724
 def default_num_workers() -> int:
     "DataLoader workers by default: one per available CPU less one for the main process, at most 8."
@@ -272,7 +287,7 @@ class DataLoaders:
         n = {k: len(getattr(self, k).dataset) for k in ('train', 'valid', 'test') if getattr(self, k) is not None}
         return f"DataLoaders({', '.join(f'{k}: {v} images' for k,v in n.items())}, bs={self.train.batch_size})"
 
-# %% ../nbs/00_data.ipynb #81092a47
+# %% ../nbs/00_data.ipynb #bcc05047
 def _pipeline(tfm, seed):
     tfm = copy.deepcopy(tfm)  # each Dataset its own, seeded copy; the caller's object is left alone
     if seed is not None and hasattr(tfm, 'set_random_seed'): tfm.set_random_seed(seed)
@@ -295,18 +310,10 @@ def get_dataloaders(bs:int=128, # training batch size
     "Train, validation and test DataLoaders of CIFAR-10 with the pipelines `train_tfm` and `test_tfm`."
     x, y = load_cifar10(data_dir, train=True, download=download)
     xt, yt = load_cifar10(data_dir, train=False, download=download)
-    if subset is not None:
-        if not 0 < subset <= len(x):
-            raise ValueError(f"subset={subset} is outside the {len(x)} training images: pass 0 < subset <= {len(x)}, or None for all")
-        i = stratified_sample(y, subset, seed); x, y = x[i], y[i]
-    if test_subset is not None:
-        if not 0 < test_subset <= len(xt):
-            raise ValueError(f"test_subset={test_subset} is outside the {len(xt)} test images: pass 0 < test_subset <= {len(xt)}, or None for all")
-        i = stratified_sample(yt, test_subset, seed); xt, yt = xt[i], yt[i]
-    valid = None
-    if valid_pct:
-        ti, vi = stratified_split(y, valid_pct, seed)
-        (x, y), valid = (x[ti], y[ti]), CIFAR10Dataset(x[vi], y[vi], _pipeline(test_tfm, seed))
+    ti, vi = split_indices(y, subset, valid_pct, seed)
+    ei, _ = split_indices(yt, test_subset, seed=seed, name='test_subset')
+    valid = None if vi is None else CIFAR10Dataset(x[vi], y[vi], _pipeline(test_tfm, seed))
+    x, y, xt, yt = x[ti], y[ti], xt[ei], yt[ei]
     nw = default_num_workers() if num_workers is None else num_workers
     pin = torch.cuda.is_available() if pin_memory is None else pin_memory
     def dl(ds, b, shuffle, drop=False):

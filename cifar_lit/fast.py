@@ -6,7 +6,7 @@
 __all__ = ['pack', 'unpack', 'FastOp', 'PadCrop', 'Flip', 'CutOut', 'rotation_grid', 'Rotate', 'rgb2hsv_cv2', 'hsv2rgb_cv2',
            'HSV', 'Normalize', 'FastAug', 'fast_aug', 'default_device', 'FastLoader', 'fast_loaders']
 
-# %% ../nbs/08_fast.ipynb #5a43026f
+# %% ../nbs/08_fast.ipynb #f9894e10
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -14,7 +14,7 @@ import cv2
 import albumentations as A
 from albumentations.pytorch import ToTensorV2
 import albumentations.augmentations.geometric.functional as fgeometric
-from .data import CIFAR10_MEAN, CIFAR10_STD, DataLoaders, load_cifar10, stratified_sample, stratified_split
+from .data import CIFAR10_MEAN, CIFAR10_STD, DataLoaders, load_cifar10, split_indices
 from .transforms import get_transforms
 
 # %% ../nbs/08_fast.ipynb #ab9ddd0a
@@ -517,7 +517,7 @@ class FastLoader:
             self.params = self.aug.sample(len(idx), g)
             yield self.aug.apply(self.store, idx, self.params, self.channels_last), self.y[idx]
 
-# %% ../nbs/08_fast.ipynb #bc55f27f
+# %% ../nbs/08_fast.ipynb #753ca168
 def fast_loaders(recipe, # recipe name ('s9', 's10', 's11', 's12'), albumentations `Compose`, `FastAug`, or `None`: only normalise
                  bs:int=128, # training batch size
                  data_dir=None, # passed to `load_cifar10`; `None`: `$CIFAR_LIT_DATA` or the per-user cache
@@ -534,16 +534,11 @@ def fast_loaders(recipe, # recipe name ('s9', 's10', 's11', 's12'), albumentatio
     "Train, validation and test `FastLoader`s of CIFAR-10 under `recipe`, as a `DataLoaders` like `get_dataloaders`."
     x, y = load_cifar10(data_dir, train=True, download=download)
     xt, yt = load_cifar10(data_dir, train=False, download=download)
-    for n, a, name in ((subset, x, 'subset'), (test_subset, xt, 'test_subset')):
-        if n is not None and not 0 < n <= len(a):
-            raise ValueError(f"{name}={n} is outside the {len(a)} images: pass 0 < {name} <= {len(a)}, or None for all")
-    if subset is not None: i = stratified_sample(y, subset, seed); x, y = x[i], y[i]
-    if test_subset is not None: i = stratified_sample(yt, test_subset, seed); xt, yt = xt[i], yt[i]
+    ti, vi = split_indices(y, subset, valid_pct, seed)
+    ei, _ = split_indices(yt, test_subset, seed=seed, name='test_subset')
     aug, test_aug = fast_aug(recipe), fast_aug(recipe, train=False)
     def dl(x, y, b, a, train): return FastLoader(x, y, b, a, shuffle=train, drop_last=train and drop_last, device=device,
                                                  seed=seed, channels_last=channels_last)
-    valid, tb = None, test_bs or bs
-    if valid_pct:
-        ti, vi = stratified_split(y, valid_pct, seed)
-        (x, y), valid = (x[ti], y[ti]), dl(x[vi], y[vi], tb, test_aug, False)
-    return DataLoaders(dl(x, y, bs, aug, True), valid, dl(xt, yt, tb, test_aug, False))
+    tb = test_bs or bs
+    return DataLoaders(dl(x[ti], y[ti], bs, aug, True), None if vi is None else dl(x[vi], y[vi], tb, test_aug, False),
+                       dl(xt[ei], yt[ei], tb, test_aug, False))
