@@ -191,7 +191,7 @@ def add_report(f):
     REPORTS.append(f); return f
 
 def _mistakes(learn, dls, cfg):
-    "The first `n_mis` misclassified images among a few hundred test images spread over the set (computed once per run)."
+    "The first `n_mis` misclassified images among a few hundred test images drawn with the run's seed (computed once per run)."
     if getattr(learn, '_mistakes', None) is not None: return learn._mistakes
     from torch.utils.data import DataLoader, Subset
     from cifar_lit.interpret import get_preds, misclassified
@@ -199,7 +199,7 @@ def _mistakes(learn, dls, cfg):
     ds = getattr(dls.test, 'dataset', None)
     if ds is None: ds = CIFAR10Dataset(*load_cifar10(cfg['data'], train=False, download=False))  # e.g. the fast loader: plain test images
     k = min(len(ds), max(200, 40*cfg['n_mis']))
-    sub = Subset(ds, np.linspace(0, len(ds)-1, k).round().astype(int).tolist())  # spread: a test set may be sorted by class
+    sub = Subset(ds, np.random.default_rng(cfg['seed']).permutation(len(ds))[:k].tolist())  # a seeded sample: a test set may be sorted by class
     p = get_preds(learn.model, DataLoader(sub, batch_size=cfg['test_bs']), device=learn.device)
     learn._mistakes = misclassified(p, sub, n=cfg['n_mis'])
     return learn._mistakes
