@@ -317,11 +317,11 @@ def _run(cfg, resume, progress):
         if isinstance(r, dict): r = dict(r); files += r.pop('files', []); extra.update(r)
         else: files += list(r)
     cuda = dev.type == 'cuda'
+    gpu = torch.cuda.get_device_name(dev) if cuda else None
     summary = dict(recipe=cfg['recipe'], started=started.isoformat(timespec='seconds'),
                    finished=datetime.now().astimezone().isoformat(timespec='seconds'), settings=cfg, lr=lr, lr_finder=found,
                    versions=_versions(dev), device=str(dev),
-                   device_name=torch.cuda.get_device_name(dev) if cuda else platform.processor() or platform.machine(),
-                   cuda=torch.version.cuda if cuda else None, gpu=torch.cuda.get_device_name(dev) if cuda else None,
+                   device_name=gpu or platform.processor() or platform.machine(), cuda=torch.version.cuda if cuda else None, gpu=gpu,
                    amp=learn.amp, amp_dtype=str(learn.amp_dtype).split('.')[-1] if learn.amp else None, channels_last=bool(learn.channels_last),
                    best=learn.best, final_test_acc=h['test_acc'][-1], final_valid_acc=h['valid_acc'][-1],
                    seconds_per_epoch=[round(s, 2) for s in h['seconds']], mean_seconds_per_epoch=round(float(np.mean(h['seconds'])), 2),

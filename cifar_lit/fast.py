@@ -448,7 +448,7 @@ def fast_aug(recipe=None, # a recipe of `cifar_lit.transforms.RECIPES` ('s9', 's
              train:bool=True, # the recipe's train pipeline, else its test pipeline
             ) -> FastAug:
     "The `FastAug` of `recipe`'s train (or test) pipeline."
-    if recipe is None: return FastAug([Normalize()])
+    if recipe is None or (not train and not isinstance(recipe, str)): return FastAug([Normalize()])  # a test pipeline only normalises
     if isinstance(recipe, FastAug): return recipe
     if isinstance(recipe, str): recipe = get_transforms(recipe)[0 if train else 1]  # raises on an unknown name
     return FastAug.from_albu(recipe)

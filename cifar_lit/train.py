@@ -66,18 +66,21 @@ def _generators(dl):
         if isinstance(g, torch.Generator) and id(g) not in seen: seen.add(id(g)); res.append(g)
     return res
 
+def _augment_objs(dl):
+    "The albumentations objects with generators of every pipeline behind `dl`'s dataset(s)."
+    tfms = [t for ds in _datasets(dl) for t in (getattr(ds, 'tfm', None), getattr(ds, 'transform', None)) if t is not None]
+    return [o for t in tfms for o in _albu_objs(t)]
+
 def _loader_state(dl):
     st = dict(generators=[g.get_state() for g in _generators(dl)])
     if hasattr(dl, 'state_dict') and hasattr(dl, 'load_state_dict'): st['state_dict'] = dl.state_dict()
-    tfms = [t for ds in _datasets(dl) for t in (getattr(ds, 'tfm', None), getattr(ds, 'transform', None)) if t is not None]
-    st['augment'] = [(o.random_generator.bit_generator.state, o.py_random.getstate()) for t in tfms for o in _albu_objs(t)]
+    st['augment'] = [(o.random_generator.bit_generator.state, o.py_random.getstate()) for o in _augment_objs(dl)]
     return st
 
 def _set_loader_state(dl, st):
     for g, s in zip(_generators(dl), st['generators']): g.set_state(s)
     if 'state_dict' in st and hasattr(dl, 'load_state_dict'): dl.load_state_dict(st['state_dict'])
-    tfms = [t for ds in _datasets(dl) for t in (getattr(ds, 'tfm', None), getattr(ds, 'transform', None)) if t is not None]
-    objs = [o for t in tfms for o in _albu_objs(t)]
+    objs = _augment_objs(dl)
     if len(objs) != len(st['augment']): warnings.warn("The augmentation pipeline differs from the checkpoint's: its random state was not restored")
     else:
         for o, (g, p) in zip(objs, st['augment']): o.random_generator.bit_generator.state = g; o.py_random.setstate(p)
@@ -320,7 +323,7 @@ def train_epoch(self:Learner,
     bar = tqdm(total=n, file=sys.stdout, dynamic_ncols=True, mininterval=0.5, leave=True) if live else None
     tot, correct, seen, pend, t0, i = 0., 0, 0, [], time.time(), -1
     sum_loss, n_correct = torch.zeros((), device=self.device), torch.zeros((), dtype=torch.long, device=self.device)
-    def flush(i):
+    def flush():
         nonlocal tot, correct
         vals = torch.stack([l for _,l,_ in pend]).float().tolist()
         for (b,_,lr), v in zip(pend, vals):
@@ -347,10 +350,10 @@ def train_epoch(self:Learner,
         sum_loss += d*len(yb); n_correct += (out.argmax(1) == yb).sum(); seen += len(yb)
         pend.append((i, d, lr))
         if (i+1) % self.refresh == 0 or i == n-1:
-            last = flush(i)
+            last = flush()
             if bar is not None: bar.set_description(batch_desc(last, i, 100*correct/seen), refresh=False); bar.update(i+1-bar.n)
     if i < 0: raise ValueError("The training loader yielded no batch: give it at least one batch of data")
-    if pend: last = flush(i)
+    if pend: last = flush()
     desc = batch_desc(last, i, 100*correct/seen)
     if bar is not None: bar.set_description(desc, refresh=False); bar.update(i+1-bar.n); bar.close()
     elif self.progress != 'none': self._print(tqdm.format_meter(i+1, n, time.time()-t0, prefix=desc))
@@ -377,12 +380,15 @@ def evaluate(self:Learner,
 def _state(o): return None if o is None else o.state_dict()
 
 @patch
+def _loaders(self:Learner): return [d for d in (self.dls.train, self.dls.valid, self.dls.test) if d is not None]
+
+@patch
 def state_dict(self:Learner) -> dict:
     "Model, optimizer, scheduler, scaler, epoch, history and RNG states, as tensors and plain types."
     return dict(model=self.model.state_dict(), opt=self.opt.state_dict(), sched=_state(self.sched),
                 scaler=self.scaler.state_dict() if self.scaler.is_enabled() else None, epoch=self.epoch,
                 epochs=self.epochs, best=self.best, history=self.history.to_dict(),
-                rng=get_rng_state(*[d for d in (self.dls.train, self.dls.valid, self.dls.test) if d is not None]))
+                rng=get_rng_state(*self._loaders()))
 
 @patch
 def load_state_dict(self:Learner,
@@ -396,7 +402,7 @@ def load_state_dict(self:Learner,
         self.sched.load_state_dict(st['sched'])
     if st.get('scaler') is not None and self.scaler.is_enabled(): self.scaler.load_state_dict(st['scaler'])
     self.epoch, self.best, self.history = st['epoch'], st.get('best'), History.from_dict(st['history'])
-    if rng: set_rng_state(st['rng'], *[d for d in (self.dls.train, self.dls.valid, self.dls.test) if d is not None])
+    if rng: set_rng_state(st['rng'], *self._loaders())
 
 # %% ../nbs/04_train.ipynb #ca59ff0c
 def _fmt_lr(lr): return f"{lr:.4e}"
