@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['EPOCH_KEYS', 'BATCH_KEYS', 'get_device', 'set_seed', 'get_rng_state', 'set_rng_state', 'save_checkpoint',
            'load_checkpoint', 'History', 'get_optimizer', 'get_scheduler', 'per_batch', 'batch_desc', 'eval_line',
-           'TrainingDiverged', 'Learner', 'fit_model', 'plot_history']
+           'TrainingDiverged', 'cpu_bf16', 'amp_default', 'Learner', 'fit_model', 'plot_history']
 
 # %% ../nbs/04_train.ipynb #8b0db2c7
 import os, sys, io, csv, json, math, time, random, tempfile, contextlib, inspect, warnings
@@ -245,6 +245,17 @@ def _as_dls(dls):
         if not hasattr(dls, k): setattr(dls, k, None)
     return dls
 
+def cpu_bf16() -> bool:
+    "Whether this CPU computes bf16 natively (AVX-512 BF16 or AMX), by PyTorch's own checks; elsewhere bf16 is emulated, and slow."
+    c = getattr(torch, 'cpu', None)
+    return any(bool(getattr(c, f, lambda: False)()) for f in ('_is_avx512_bf16_supported', '_is_amx_tile_supported'))
+
+def amp_default(device, # a `torch.device` or a name
+               ) -> bool:
+    "Whether mixed precision and channels-last are on by default on `device`: on CUDA, and on CPUs with native bf16."
+    d = get_device(device)
+    return d.type == 'cuda' or (d.type == 'cpu' and cpu_bf16())
+
 class Learner:
     "Train `model` on `dls` with an optimizer and LR schedule; keeps a `History` and writes checkpoints."
     def __init__(self,
@@ -259,9 +270,9 @@ class Learner:
                  sched_kw:dict=None, # arguments of the scheduler (e.g. `dict(patience=3)`, or `max_lr, peak_epoch` for 'onecycle')
                  loss_func=None, # `loss_func(logits, y)` averaged over the batch; `None`: cross-entropy
                  device='auto', # 'auto', 'cpu', 'cuda', 'mps' or a `torch.device`
-                 amp:bool=None, # mixed precision; `None`: on CUDA only
+                 amp:bool=None, # mixed precision; `None`: where it pays (`amp_default`: CUDA, CPUs with native bf16)
                  amp_dtype=None, # `torch.bfloat16` or `torch.float16`; `None`: bf16 where supported, else fp16 with a grad scaler
-                 channels_last:bool=None, # NHWC memory format for model and batches; `None`: on CUDA only
+                 channels_last:bool=None, # NHWC memory format for model and batches; `None`: as `amp`'s default
                  compile:bool=False, # wrap the model in `torch.compile`
                  foreach:bool=None, # multi-tensor optimizer kernels; `None`: torch's choice
                  fused:bool=None, # fused optimizer kernel; `None`: on CUDA where torch has one
@@ -271,11 +282,11 @@ class Learner:
                  progress:str='auto', # 'auto', 'bar' (live tqdm), 'line' (one line per epoch) or 'none' (silent)
                 ):
         self.dls, self.device = _as_dls(dls), get_device(device)
-        cuda = self.device.type == 'cuda'
-        self.amp = cuda if amp is None else bool(amp)
+        cuda, fast = self.device.type == 'cuda', amp_default(self.device)
+        self.amp = fast if amp is None else bool(amp)
         if amp_dtype is None: amp_dtype = torch.bfloat16 if not cuda or torch.cuda.is_bf16_supported() else torch.float16
         self.amp_dtype = amp_dtype
-        self.channels_last = cuda if channels_last is None else channels_last
+        self.channels_last = fast if channels_last is None else bool(channels_last)
         self.non_blocking = cuda if non_blocking is None else non_blocking
         self.model = model.to(self.device, memory_format=torch.channels_last if self.channels_last else torch.preserve_format)
         self.fwd = torch.compile(self.model) if compile else self.model
@@ -287,6 +298,7 @@ class Learner:
         self.out = None if out is None else Path(out)
         self.history, self.epoch, self.epochs, self.best = History(), 0, None, None
         self.refresh = 1 if self.device.type == 'cpu' else 20  # a loss read is a GPU sync: do it every few batches
+        self._projected = False  # whether this run's projected time was printed
 
     def __repr__(self):
         return (f"Learner({type(self.model).__name__} on {self.device}, {type(self.opt).__name__}, sched={self.sched_name!r}, "
@@ -310,6 +322,23 @@ def _to(self:Learner, xb, yb):
 
 @patch
 def _autocast(self:Learner): return torch.autocast(self.device.type, dtype=self.amp_dtype, enabled=self.amp)
+
+def _hms(s): return f"{s/3600:.1f} h" if s >= 5400 else f"{s/60:.0f} min" if s >= 90 else f"{s:.0f} s"
+
+@patch
+def _sync_time(self:Learner):
+    "The time, once the device has finished its queued work."
+    if self.device.type == 'cuda': torch.cuda.synchronize(self.device)
+    return time.time()
+
+@patch
+def _projection(self:Learner, per_batch, n):
+    "The projected cost of the rest of the run from `per_batch` seconds per training batch; `None` for runs under 2 minutes."
+    left = (self.epochs or 1) - self.epoch  # epochs still to train, this one included
+    if per_batch*n*left < 120: return None
+    return (f"Projected: {per_batch*n:.0f} s of training per epoch ({per_batch:.2f} s per batch of {n}), about "
+            f"{_hms(per_batch*n*left)} for the {left} epoch{'s'*(left > 1)} to go, evaluation not included")
+
 
 # %% ../nbs/04_train.ipynb #79a63647
 @patch
@@ -349,9 +378,14 @@ def train_epoch(self:Learner,
         d = loss.detach()
         sum_loss += d*len(yb); n_correct += (out.argmax(1) == yb).sum(); seen += len(yb)
         pend.append((i, d, lr))
+        if i == 1: t_warm = self._sync_time()  # the first two batches pay for worker start-up and warm-up
         if (i+1) % self.refresh == 0 or i == n-1:
             last = flush()
             if bar is not None: bar.set_description(batch_desc(last, i, 100*correct/seen), refresh=False); bar.update(i+1-bar.n)
+        if not self._projected and i >= 2 and (i+1 == min(n, 12) or i == n-1):
+            self._projected = True
+            msg = self._projection((self._sync_time()-t_warm)/(i-1), n)
+            if msg: (bar.write if bar is not None else self._print)(msg)
     if i < 0: raise ValueError("The training loader yielded no batch: give it at least one batch of data")
     if pend: last = flush()
     desc = batch_desc(last, i, 100*correct/seen)
@@ -426,6 +460,7 @@ def fit(self:Learner,
         self.load_state_dict(st)
         self._print(f"Resumed from {p} after epoch {self.epoch}")
     metric_name = 'valid' if self.dls.valid is not None else 'test'
+    self._projected, first = False, self.epoch+1
     for epoch in range(self.epoch+1, epochs+1):
         t0, lr0 = time.time(), self.lr
         self._print(f"EPOCH: {epoch} (lr={_fmt_lr(lr0)})")
@@ -441,8 +476,12 @@ def fit(self:Learner,
                 m = rec[f'{metric_name}_loss'] if rec[f'{metric_name}_loss'] is not None else trn_loss
                 self.sched.step(m)
             else: self.sched.step()
-        if self.lr != lr0: self._print(f"Learning rate: {_fmt_lr(lr0)} -> {_fmt_lr(self.lr)} ({type(self.sched).__name__})")
+        if self.lr != lr0 and epoch < epochs: self._print(f"Learning rate: {_fmt_lr(lr0)} -> {_fmt_lr(self.lr)} ({type(self.sched).__name__})")
         rec.update(lr=lr0, seconds=time.time()-t0)
+        if epoch == first and rec['seconds']*(epochs-epoch) >= 120:
+            left = rec['seconds']*(epochs-epoch)
+            self._print(f"Epoch {epoch} took {rec['seconds']:.0f} s with evaluation: about {_hms(left)} for the {epochs-epoch} "
+                        f"epoch{'s'*(epochs-epoch > 1)} to go (done around {time.strftime('%H:%M', time.localtime(time.time()+left))})")
         self.history.epochs.append(rec); self.epoch = epoch
         acc = rec[f'{metric_name}_acc'] if rec[f'{metric_name}_acc'] is not None else trn_acc
         improved = self.best is None or acc > self.best['acc']
