@@ -5,7 +5,9 @@
     that makes a PIL image per sample, as torchvision's CIFAR10 does, converts it to numpy and calls albumentations,
     through a default DataLoader with the same number of workers);
 (b) training: images/s of `Learner.train_epoch` against a plain PyTorch loop like the seeds' (tqdm bar, `.item()` every
-    batch, fp32), for ResNet18 and CustomResNet, on in-memory batches so that only the step is measured.
+    batch, fp32), for ResNet18 and CustomResNet, on in-memory batches so that only the step is measured: the engine with
+    its defaults for the device (bf16 autocast + channels-last on CUDA and on CPUs with native bf16) and with each
+    switch set by hand.
 
     python bench/throughput.py --quick          # a minute or two on a CPU
     python bench/throughput.py --device cuda    # more batches on a GPU
@@ -108,7 +110,8 @@ def main():
     pb, pn = 128, (10 if a.quick else 60)
     tb, tn, reps = (128, 10 if a.quick else 50, 3) if cuda else (32, 2 if a.quick else 8, 2 if a.quick else 3)
     extra = ([('fp32', dict(amp=False)), ('no channels_last', dict(channels_last=False))] if cuda else
-             [('channels_last', dict(channels_last=True)), ('amp bf16', dict(amp=True)), ('amp bf16 + channels_last', dict(amp=True, channels_last=True))])
+             [('fp32, the CPU default before', dict(amp=False, channels_last=False)), ('channels_last only', dict(amp=False, channels_last=True)),
+              ('amp bf16 only', dict(amp=True, channels_last=False)), ('amp bf16 + channels_last', dict(amp=True, channels_last=True))])
     print(f"# {platform.node()}: {os.cpu_count()} CPUs, torch {torch.__version__}, device {dev}"
           f"{' (' + torch.cuda.get_device_name(dev) + ')' if cuda else ''}, load avg {os.getloadavg()[0]:.1f}", flush=True)
     rows = []
