@@ -454,6 +454,7 @@ def banner(summary:dict) -> str:
             + (f"; code {code['commit'][:7]}{' with local changes' if code.get('dirty') else ''}" if code.get('commit') else '') + '.')
 
 def results_table(reports, # the folder of the committed runs, one sub-folder per recipe (e.g. `reports/`)
+                  link=None, # `link(recipe)` -> the URL of its report page, for the first column; `None`: no links
                  ) -> str:
     "A markdown table of the committed full runs in `reports`, one row per recipe of `ASSIGNMENTS`, beside the seeds' best and the targets."
     rows = ['| report | model | seed\'s best | target | best test acc | epoch of best | final test acc | s/epoch | total | hardware |',
@@ -462,12 +463,13 @@ def results_table(reports, # the folder of the committed runs, one sub-folder pe
         st = RECIPE_SETTINGS[r]
         model = st['model'] + (', layer norm' if st['norm'] == 'ln' else '')
         seed = f"{a['seed_best']:.2f}%" + (' (epoch 20 of 40)' if a['seed_note'] else '')
+        name = f"[{r.upper()}]({link(r)})" if link else r.upper()
         f = Path(reports)/r/'summary.json'
         s = json.loads(f.read_text()) if f.is_file() else None
         if s is None or not is_full(s):
-            rows.append(f"| {r.upper()} | {model} | {seed} | {a['target']:.1f}% | not run yet | | | | | |"); continue
+            rows.append(f"| {name} | {model} | {seed} | {a['target']:.1f}% | not run yet | | | | | |"); continue
         hw = s['gpu'] or s['device_name'] + (f", {s['amp_dtype']}" if s['amp'] else ', fp32')
-        rows.append(f"| {r.upper()} | {model} | {seed} | {a['target']:.1f}% | {s['best']['acc']:.2f}% | {s['best']['epoch']} of "
+        rows.append(f"| {name} | {model} | {seed} | {a['target']:.1f}% | {s['best']['acc']:.2f}% | {s['best']['epoch']} of "
                     f"{s['settings']['epochs']} | {s['final_test_acc']:.2f}% | {s['mean_seconds_per_epoch']:.0f} | "
                     f"{_duration(s['total_seconds'])} | {hw} |")
     return '\n'.join(rows)
