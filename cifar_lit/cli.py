@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np, torch, torch.nn as nn
 from .data import load_cifar10, get_dataloaders, default_data_dir, default_num_workers
 from .transforms import get_transforms, RECIPES
-from .train import Learner, History, TrainingDiverged, get_device, set_seed, get_optimizer, plot_history, load_checkpoint, amp_default
+from .train import Learner, History, TrainingDiverged, get_device, set_seed, get_optimizer, plot_history, load_checkpoint, amp_default, _hms
 
 # %% ../nbs/07_cli.ipynb #dad8a3d3
 RECIPE_SETTINGS = {
@@ -433,8 +433,6 @@ def full_run(recipe:str, # a recipe of `RECIPE_SETTINGS`
     return json.loads((Path(dest)/'summary.json').read_text())
 
 # %% ../nbs/07_cli.ipynb #a4240fa3
-def _duration(s): return f"{s/3600:.1f} h" if s >= 5400 else f"{s/60:.0f} min" if s >= 90 else f"{s:.0f} s"
-
 def is_full(summary:dict) -> bool:
     "Whether `summary` is of a full run: all 50,000 training and 10,000 test images, the recipe's epochs."
     st = summary['settings']
@@ -449,7 +447,7 @@ def banner(summary:dict) -> str:
             f"{st['n_train']:,} training and {st['n_test']:,} test images, {st['epochs']} epoch{'s'*(st['epochs'] > 1)}")
     code = summary.get('code') or {}
     return (f"{what}; on {summary['device']} ({summary['device_name']}), {day(summary['started'])} to {day(summary['finished'])}, "
-            f"{_duration(summary['total_seconds'])} in {len(ss)} session{'s'*(len(ss) > 1)}"
+            f"{_hms(summary['total_seconds'])} in {len(ss)} session{'s'*(len(ss) > 1)}"
             + (f" (resumed after epoch{'s'*(len(ss) > 2)} {', '.join(str(o['from_epoch']) for o in ss[1:])})" if len(ss) > 1 else '')
             + (f"; code {code['commit'][:7]}{' with local changes' if code.get('dirty') else ''}" if code.get('commit') else '') + '.')
 
@@ -471,5 +469,5 @@ def results_table(reports, # the folder of the committed runs, one sub-folder pe
         hw = s['gpu'] or s['device_name'] + (f", {s['amp_dtype']}" if s['amp'] else ', fp32')
         rows.append(f"| {name} | {model} | {seed} | {a['target']:.1f}% | {s['best']['acc']:.2f}% | {s['best']['epoch']} of "
                     f"{s['settings']['epochs']} | {s['final_test_acc']:.2f}% | {s['mean_seconds_per_epoch']:.0f} | "
-                    f"{_duration(s['total_seconds'])} | {hw} |")
+                    f"{_hms(s['total_seconds'])} | {hw} |")
     return '\n'.join(rows)
