@@ -41,6 +41,6 @@ for c in json.load(open(sys.argv[1]))['cells']:
     for o in c.get('outputs', []):
         t = ''.join(o.get('text', '')) + ''.join(o.get('data', {}).get('text/markdown', ''))
         if '| best test acc |' in t: print(t.strip())
-        else: [print(l) for l in t.splitlines() if l.startswith(('FULL RUN', 'QUICK RUN', 'GradCAM layer:'))]
+        else: [print(l.strip('> *')) for l in t.splitlines() if 'FULL RUN' in l or 'QUICK RUN' in l or l.startswith('GradCAM layer:')]
 PY
 done
