@@ -378,7 +378,7 @@ def train_epoch(self:Learner,
         d = loss.detach()
         sum_loss += d*len(yb); n_correct += (out.argmax(1) == yb).sum(); seen += len(yb)
         pend.append((i, d, lr))
-        if i == 1: t_warm = self._sync_time()  # the first two batches pay for worker start-up and warm-up
+        if i == 1 and not self._projected: t_warm = self._sync_time()  # the first two batches pay for worker start-up and warm-up
         if (i+1) % self.refresh == 0 or i == n-1:
             last = flush()
             if bar is not None: bar.set_description(batch_desc(last, i, 100*correct/seen), refresh=False); bar.update(i+1-bar.n)
