@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['CIFAR10_CLASSES', 'CIFAR10_MEAN', 'CIFAR10_STD', 'IMG_EXTS', 'cache_root', 'default_data_dir', 'image_files',
-           'decode_images', 'array_cache_dir', 'load_cifar10', 'CIFAR10Dataset', 'stratified_sample',
-           'stratified_split', 'split_indices', 'default_num_workers', 'seed_worker', 'DataLoaders', 'get_dataloaders',
-           'denormalize', 'show_batch']
+           'decode_images', 'array_cache_dirs', 'array_cache_dir', 'load_cifar10', 'albu_parts', 'seed_pipeline',
+           'CIFAR10Dataset', 'stratified_sample', 'stratified_split', 'split_indices', 'default_num_workers',
+           'seed_worker', 'SeededSampler', 'DataLoaders', 'get_dataloaders', 'denormalize', 'show_batch']
 
 # %% ../nbs/00_data.ipynb #268544e3
 import os, pickle, hashlib, tempfile, contextlib, warnings, random, copy
@@ -46,7 +46,8 @@ def _check_class_dirs(split_dir):
     if extra: raise ValueError(f"Unexpected folder(s) {', '.join(str(split_dir/o) for o in extra)}: class folders must be "
                                f"named {', '.join(CIFAR10_CLASSES)}; move or rename them")
 
-def _ls_images(d): return sorted(o for o in os.listdir(d) if not o.startswith('.') and os.path.splitext(o)[1].lower() in IMG_EXTS)
+def _is_image(name): return not name.startswith('.') and os.path.splitext(name)[1].lower() in IMG_EXTS
+def _ls_images(d): return sorted(o for o in os.listdir(d) if _is_image(o))
 
 def image_files(split_dir, # an image-folder split, e.g. `data/train`, holding one folder per class
                ) -> tuple:
@@ -117,23 +118,37 @@ def _read_batches(d, train):
     return np.concatenate(xs), np.concatenate(ys)
 
 # %% ../nbs/00_data.ipynb #2818b70f
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
+
+def _stat_key(st): return st.st_size, st.st_mtime_ns, st.st_ino
 
 def _signature(kind, src, train):
-    if kind == 'pickle': items = [(b, (src/b).stat().st_size, (src/b).stat().st_mtime_ns) for b in _BATCHES[train] if (src/b).exists()]
-    else: items = [(c, len(os.listdir(src/c)), (src/c).stat().st_mtime_ns) for c in CIFAR10_CLASSES if (src/c).is_dir()]
-    return hashlib.sha1(repr((_CACHE_VERSION, kind, items)).encode()).hexdigest()[:16]
+    "Hash of the name, size, mtime (ns) and inode of every source file of the split: any of them changing means new data."
+    h = hashlib.sha1(repr((_CACHE_VERSION, kind)).encode())
+    if kind == 'pickle':
+        for b in _BATCHES[train]:
+            with contextlib.suppress(OSError): h.update(repr((b, *_stat_key((src/b).stat()))).encode())
+        return h.hexdigest()[:16]
+    for c in CIFAR10_CLASSES:
+        try:
+            with os.scandir(src/c) as it: es = sorted((e.name, *_stat_key(e.stat())) for e in it if _is_image(e.name))
+        except OSError: continue  # a missing class folder or file: `image_files` or the decoder says which
+        h.update(repr((c, es)).encode())
+    return h.hexdigest()[:16]
+
+def array_cache_dirs(data_dir, # the data folder that `load_cifar10` reads
+                    ) -> list:
+    "The folders where `load_cifar10` looks for cached arrays of `data_dir`, preferred first: inside it, then in the per-user cache."
+    d = Path(data_dir)
+    return [d/'.cifar_lit_cache', cache_root()/'arrays'/hashlib.sha1(str(d.resolve()).encode()).hexdigest()[:16]]
 
 def array_cache_dir(data_dir, # the data folder that `load_cifar10` reads
                    ) -> Path:
-    "Where `load_cifar10` caches the arrays of `data_dir`: inside it if writable, else in the per-user cache."
-    d = Path(data_dir)/'.cifar_lit_cache'
-    with contextlib.suppress(OSError):
-        d.mkdir(parents=True, exist_ok=True)
-        if os.access(d, os.W_OK): return d
-    d = cache_root()/'arrays'/hashlib.sha1(str(Path(data_dir).resolve()).encode()).hexdigest()[:16]
-    d.mkdir(parents=True, exist_ok=True)
-    return d
+    "The folder where `load_cifar10` writes a new cache of `data_dir`: the first writable of `array_cache_dirs`, or `None`."
+    for d in array_cache_dirs(data_dir):
+        with contextlib.suppress(OSError):
+            d.mkdir(parents=True, exist_ok=True)
+            if os.access(d, os.W_OK): return d
 
 def _save_atomic(path, a):
     tmp = path.parent/f'.{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp'  # unique per writer, mode from the umask
@@ -144,14 +159,28 @@ def _save_atomic(path, a):
         with contextlib.suppress(OSError): os.unlink(tmp)
         raise
 
-def _save_cache(cd, split, sig, x, y):
-    try:
-        _save_atomic(cd/f'{split}-{sig}-y.npy', y)
-        _save_atomic(cd/f'{split}-{sig}-x.npy', x)  # x last: its presence means both are complete
-    except OSError as e: return warnings.warn(f"Could not cache the CIFAR-10 arrays in {cd} ({e}); the next load decodes again")
-    for f in cd.glob(f'{split}-*.npy'):  # older versions of the same split
-        if sig not in f.name:
-            with contextlib.suppress(OSError): f.unlink()
+def _load_cache(cds, split, sig):
+    for cd in cds:
+        with contextlib.suppress(OSError, ValueError, EOFError):
+            x, y = np.load(cd/f'{split}-{sig}-x.npy'), np.load(cd/f'{split}-{sig}-y.npy')
+            if x.dtype == np.uint8 and x.shape[1:] == (32, 32, 3) and y.shape == (len(x),): return x, y
+
+def _save_cache(cds, split, sig, x, y):
+    "Save `x`,`y` in the first of the folders `cds` that takes them, then delete older caches of `split`; warn if none does."
+    errs = []
+    for cd in cds:
+        try:
+            cd.mkdir(parents=True, exist_ok=True)
+            _save_atomic(cd/f'{split}-{sig}-y.npy', y)
+            _save_atomic(cd/f'{split}-{sig}-x.npy', x)  # x last: its presence means both are complete
+            break
+        except OSError as e: errs.append(f'{cd} ({e.strerror or e})')
+    else:
+        return warnings.warn(f"Could not cache the CIFAR-10 {split} arrays: tried {' and '.join(errs)}. They were decoded in "
+                             "memory, and the next load decodes them again: make one of these folders writable, or set "
+                             "XDG_CACHE_HOME to a writable folder", stacklevel=3)
+    for f in [o for cd in cds if cd.is_dir() for o in cd.glob(f'{split}-*.npy') if sig not in o.name]:  # older data or versions
+        with contextlib.suppress(OSError): f.unlink()
 
 # %% ../nbs/00_data.ipynb #8339b048
 def _find(d, train):
@@ -186,18 +215,14 @@ def load_cifar10(data_dir=None, # folder with `cifar-10-batches-py/` or `train/`
         if not download: raise _not_found(d, train, "download=False, so nothing was downloaded")
         src = _download(d, train)
     kind, p = src
-    split, sig = ('train' if train else 'test'), _signature(kind, p, train)
-    cd = array_cache_dir(d)
-    fx, fy = cd/f'{split}-{sig}-x.npy', cd/f'{split}-{sig}-y.npy'
-    if fx.exists() and fy.exists():
-        with contextlib.suppress(OSError, ValueError, EOFError):
-            x, y = np.load(fx), np.load(fy)
-            if x.dtype == np.uint8 and x.shape[1:] == (32, 32, 3) and y.shape == (len(x),): return x, y
+    split, sig, cds = ('train' if train else 'test'), _signature(kind, p, train), array_cache_dirs(d)
+    cached = _load_cache(cds, split, sig)
+    if cached is not None: return cached
     if kind == 'pickle': x, y = _read_batches(p, train)
     else:
         fs, y = image_files(p)
         x = decode_images(fs)
-    _save_cache(cd, split, sig, x, y)
+    _save_cache(cds, split, sig, x, y)
     return x, y
 
 # %% ../nbs/00_data.ipynb #62ff4dbc
@@ -206,6 +231,29 @@ _MEAN, _STD = torch.tensor(CIFAR10_MEAN).view(3, 1, 1), torch.tensor(CIFAR10_STD
 def _to_tensor(o):
     if isinstance(o, np.ndarray): o = torch.from_numpy(np.ascontiguousarray(o)).permute(2, 0, 1)  # HWC -> CHW
     return (o.float()/255 - _MEAN)/_STD if o.dtype == torch.uint8 else o.float()
+
+def albu_parts(tfm, # an albumentations pipeline or transform
+              ) -> list:
+    "The objects of `tfm` (itself, then its transforms, breadth first) that hold their own random generators."
+    res, todo, seen = [], [tfm], set()
+    while todo:
+        o = todo.pop(0)
+        if o is None or id(o) in seen: continue
+        seen.add(id(o))
+        if hasattr(o, 'random_generator') and hasattr(o, 'py_random'): res.append(o)
+        ts = getattr(o, 'transforms', None)
+        if isinstance(ts, (list, tuple)): todo += list(ts)
+    return res
+
+def seed_pipeline(tfm, # an albumentations pipeline; anything else is returned as it is
+                  seed:int, # the seed
+                 ):
+    "Seed `tfm` with one generator per transform, each drawn from `seed` (albumentations' `set_random_seed` gives them all the same)."
+    parts = albu_parts(tfm)
+    if hasattr(tfm, 'set_random_seed'): tfm.set_random_seed(seed)  # also sets Compose's own `seed`
+    for o, ss in zip(parts, np.random.SeedSequence(seed).spawn(len(parts))):
+        o.random_generator, o.py_random = np.random.default_rng(ss), random.Random(int(ss.generate_state(1)[0]))
+    return tfm
 
 class CIFAR10Dataset(Dataset):
     "Images `x` and labels `y` as a torch Dataset of `(float CHW tensor, int label)`, through the pipeline `tfm`."
@@ -218,6 +266,9 @@ class CIFAR10Dataset(Dataset):
         self.x, self.y, self.tfm = x, y, tfm
     def __len__(self): return len(self.x)
     def __getitem__(self, i):
+        if isinstance(i, tuple):  # `(seed, index)` from a `SeededSampler`: the pipeline restarts from the batch's seed
+            s, i = i
+            if self.tfm is not None and s != getattr(self, '_seed', None): seed_pipeline(self.tfm, s); self._seed = s
         img = self.x[i]
         return _to_tensor(img if self.tfm is None else self.tfm(image=img)['image']), int(self.y[i])
     def __repr__(self): return f'{type(self).__name__}({len(self)} images, tfm={type(self.tfm).__name__ if self.tfm else None})'
@@ -274,6 +325,19 @@ def seed_worker(worker_id:int, # the worker's index, as a DataLoader passes it t
     tfm = getattr(torch.utils.data.get_worker_info().dataset, 'tfm', None)
     if hasattr(tfm, 'set_random_seed'): tfm.set_random_seed(s)
 
+class SeededSampler(torch.utils.data.Sampler):
+    "A shuffled order of `n` indices, each given as `(seed of its batch, index)`: a batch's augmentations then depend only on `generator`."
+    def __init__(self,
+                 n:int, # the dataset's length
+                 bs:int, # the loader's batch size: the seed changes every `bs` indices
+                 generator:torch.Generator=None, # draws the order and the seeds; `None`: a fresh one
+                ):
+        self.n, self.bs, self.generator = n, bs, generator if generator is not None else torch.Generator().manual_seed(torch.seed())
+    def __len__(self): return self.n
+    def __iter__(self):
+        s = int(torch.randint(0, 2**62, (), generator=self.generator))  # this epoch's seeds: s, s+1, ... one per batch
+        for k, i in enumerate(torch.randperm(self.n, generator=self.generator).tolist()): yield s + k//self.bs, i
+
 class DataLoaders:
     "The `train`, `valid` (`None` without a validation split) and `test` DataLoaders of an experiment."
     def __init__(self,
@@ -290,8 +354,7 @@ class DataLoaders:
 # %% ../nbs/00_data.ipynb #bcc05047
 def _pipeline(tfm, seed):
     tfm = copy.deepcopy(tfm)  # each Dataset its own, seeded copy; the caller's object is left alone
-    if seed is not None and hasattr(tfm, 'set_random_seed'): tfm.set_random_seed(seed)
-    return tfm
+    return tfm if seed is None else seed_pipeline(tfm, seed)
 
 def get_dataloaders(bs:int=128, # training batch size
                     train_tfm=None, # albumentations pipeline for training images; `None`: only normalise
@@ -316,12 +379,12 @@ def get_dataloaders(bs:int=128, # training batch size
     x, y, xt, yt = x[ti], y[ti], xt[ei], yt[ei]
     nw = default_num_workers() if num_workers is None else num_workers
     pin = torch.cuda.is_available() if pin_memory is None else pin_memory
+    gen = lambda: torch.Generator().manual_seed(seed) if seed is not None else None
     def dl(ds, b, shuffle, drop=False):
-        g = torch.Generator()
-        if seed is not None: g.manual_seed(seed)
-        else: g.seed()
-        return DataLoader(ds, batch_size=b, shuffle=shuffle, drop_last=drop, num_workers=nw, pin_memory=pin,
-                          persistent_workers=nw > 0, worker_init_fn=seed_worker, generator=g)
+        # training order and augmentation seeds come from the sampler's own generator (checkpointed with the run): the
+        # batches are then the same for any number of workers, and a resumed run goes on exactly as an uninterrupted one
+        return DataLoader(ds, batch_size=b, sampler=SeededSampler(len(ds), b, gen()) if shuffle else None, drop_last=drop,
+                          num_workers=nw, pin_memory=pin, persistent_workers=nw > 0, worker_init_fn=seed_worker, generator=gen())
     tb = test_bs or bs
     return DataLoaders(dl(CIFAR10Dataset(x, y, _pipeline(train_tfm, seed)), bs, True, drop_last),
                        dl(valid, tb, False) if valid is not None else None,

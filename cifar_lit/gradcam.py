@@ -6,11 +6,11 @@
 __all__ = ['candidate_layers', 'GradCAM', 'plot_gradcam']
 
 # %% ../nbs/06_gradcam.ipynb #30aff0ae
-import math, warnings
+import math, warnings, weakref
 import torch, torch.nn as nn, torch.nn.functional as F
 import matplotlib.pyplot as plt
 from fastcore.basics import patch
-from .models import summary
+from .models import summary, eval_mode
 
 # %% ../nbs/06_gradcam.ipynb #6ed2287f
 def candidate_layers(model:nn.Module, # The network
@@ -62,7 +62,11 @@ class GradCAM:
                              f"under the {min_size}x{min_size} minimum for a meaningful CAM: use one of "
                              + ', '.join(f"{k} ({a}x{b})" for k,(a,b) in ok.items()))
         self._acts, self._on = None, False
-        self.handle = layer.register_forward_hook(self._hook)
+        ref = weakref.ref(self)  # the hook holds this GradCAM weakly: deleted without remove(), it is collected and unhooks
+        def hook(m, inp, out):
+            cam = ref()
+            if cam is not None: cam._hook(m, inp, out)
+        self.handle = layer.register_forward_hook(hook)
         self.empty = self.preds = self.targets = None
 
     def _hook(self, m, inp, out):
@@ -96,11 +100,9 @@ def __call__(self:GradCAM,
     if self.handle is None: raise RuntimeError("This GradCAM's hook was removed: create a new GradCAM")
     m = self.model
     p = next(m.parameters())
-    training = m.training
-    m.eval()
     self._on = True
     try:
-        with torch.inference_mode(False), torch.enable_grad(), torch.autocast(p.device.type, enabled=False):
+        with eval_mode(m), torch.inference_mode(False), torch.enable_grad(), torch.autocast(p.device.type, enabled=False):
             xi = x.detach().clone().to(p.device, torch.float32).requires_grad_(True)  # a graph even if params are frozen
             out = m(xi).float()
             t = _targets(targets, out)
@@ -108,7 +110,6 @@ def __call__(self:GradCAM,
             g, = torch.autograd.grad(out.gather(1, t[:,None]).sum(), a)
     finally:
         self._on, self._acts = False, None
-        m.train(training)
     a, g = a.detach().float(), g.float()
     cam = F.relu((g.mean((2,3), keepdim=True) * a).sum(1))
     self.empty = cam.flatten(1).amax(1) <= 0

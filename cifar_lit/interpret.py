@@ -12,6 +12,7 @@ import torch, torch.nn.functional as F
 import matplotlib.pyplot as plt
 from torch.utils.data import DataLoader, SequentialSampler
 from .data import CIFAR10_CLASSES, denormalize
+from .models import eval_mode
 
 # %% ../nbs/05_interpret.ipynb #16216d15
 class Preds:
@@ -36,14 +37,11 @@ def get_preds(model, # Classifier returning logits
         raise ValueError(f"get_preds needs a dataloader in dataset order to know each image's index, got a "
                          f"{type(dl.sampler).__name__}: build it with shuffle=False (e.g. the test dataloader)")
     device = device or next(model.parameters()).device
-    training, probs, targets = model.training, [], []
-    model.eval()
-    try:
-        with torch.no_grad():
-            for xb,yb in dl:
-                probs.append(F.softmax(model(xb.to(device)).float(), 1).cpu())
-                targets.append(torch.as_tensor(yb).cpu())
-    finally: model.train(training)
+    probs, targets = [], []
+    with eval_mode(model), torch.no_grad():
+        for xb,yb in dl:
+            probs.append(F.softmax(model(xb.to(device)).float(), 1).cpu())
+            targets.append(torch.as_tensor(yb).cpu())
     probs, targets = torch.cat(probs), torch.cat(targets).long()
     return Preds(probs, probs.argmax(1), targets, torch.arange(len(targets)))
 

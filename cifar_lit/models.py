@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['NORMS', 'norm_layer', 'BasicBlock', 'ResNet', 'ResNet18', 'ResNet34', 'conv_block', 'ResLayer', 'CustomResNet',
-           'ModelSummary', 'summary']
+           'eval_mode', 'ModelSummary', 'summary']
 
 # %% ../nbs/02_models.ipynb #e2d3d39b
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -146,6 +146,19 @@ class CustomResNet(nn.Module):
         x = self.layer3(self.layer2(self.layer1(self.prep(x))))
         return self.fc(self.pool(x).flatten(1)) * self.scale
 
+# %% ../nbs/02_models.ipynb #f4d80425
+import contextlib
+
+@contextlib.contextmanager
+def eval_mode(model:nn.Module, # the network; every module's mode is restored on exit, even after an exception
+             ):
+    "Put `model` in eval mode for the block, then give each of its modules back its own mode."
+    modes = [(m, m.training) for m in model.modules()]
+    model.eval()
+    try: yield model
+    finally:
+        for m, t in modes: m.training = t
+
 # %% ../nbs/02_models.ipynb #1792f6bb
 class ModelSummary:
     "Per-module output shapes and parameter counts from `summary`; `str()` is the table."
@@ -190,12 +203,9 @@ def summary(model:nn.Module, # The model to summarise
             hooks += [m.register_forward_pre_hook(pre(name, m)), m.register_forward_hook(post)]
     p = next(model.parameters(), None)
     x = torch.zeros(*input_size, device=p.device if p is not None else 'cpu', dtype=p.dtype if p is not None else None)
-    training = model.training
     try:
-        model.eval()
-        with torch.no_grad(): model(x)
+        with eval_mode(model), torch.no_grad(): model(x)
     finally:
-        model.train(training)
         for h in hooks: h.remove()
     ps = list(model.parameters())
     res = ModelSummary(rows, sum(o.numel() for o in ps), sum(o.numel() for o in ps if o.requires_grad), input_size)
