@@ -114,6 +114,10 @@ def _check_resume(out, cfg):
         raise UsageError(f"--resume: no run in {out} (no last.pt, no log.txt): pass the --out of the run to continue")
     try: st = load_checkpoint(ck)
     except CheckpointError as e: raise UsageError(f"--resume: {e}") from None
+    for f in ('sessions.json', 'lr_finder.json'):  # the run's record of its sessions, and the LRs it trains with
+        try: (out/f).is_file() and json.loads((out/f).read_text())
+        except (ValueError, OSError) as e: raise UsageError(f"--resume: {out/f} is not readable ({type(e).__name__}: {e}): "
+                                                            "restore it from a copy, or start the run again in another --out") from None
     if not {'model', 'opt', 'epoch', 'history'} <= set(st):
         raise UsageError(f"--resume: {ck} is not a training checkpoint of cifar_lit_train (no model, optimizer and epoch in it): "
                          "pass the --out of a run it wrote")

@@ -151,7 +151,8 @@ def load_checkpoint(path, # a file written by `save_checkpoint`
     if not path.is_file(): raise FileNotFoundError(f"No checkpoint at {path}: pass the path of a best.pt or last.pt that a run wrote")
     try: st = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as e:
-        why = str(e).strip().splitlines()[0][:160] if str(e).strip() else type(e).__name__
+        msg = str(e).strip().splitlines()[0].split('. ')[0] if str(e).strip() else ''
+        why = f"{type(e).__name__}: {msg[:120]}" if msg else type(e).__name__
         raise CheckpointError(f"{path} is not a readable checkpoint ({why}): it is truncated, corrupt or not a file "
                               "that save_checkpoint wrote; use another one (best.pt), or start the run again") from None
     if not isinstance(st, dict): raise CheckpointError(f"{path} holds a {type(st).__name__}, not a checkpoint dict: pass a file that save_checkpoint wrote")
