@@ -48,7 +48,6 @@ def _datasets(dl):
     ds = getattr(dl, 'dataset', None)
     while ds is not None: yield ds; ds = getattr(ds, 'dataset', None)  # through Subset & co.
 
-_albu_objs = albu_parts  # the objects of a pipeline with generators, in a fixed order
 
 def _generators(dl):
     gs = [getattr(dl, 'generator', None), getattr(getattr(dl, 'sampler', None), 'generator', None)]
@@ -60,7 +59,7 @@ def _generators(dl):
 def _augment_objs(dl):
     "The albumentations objects with generators of every pipeline behind `dl`'s dataset(s)."
     tfms = [t for ds in _datasets(dl) for t in (getattr(ds, 'tfm', None), getattr(ds, 'transform', None)) if t is not None]
-    return [o for t in tfms for o in _albu_objs(t)]
+    return [o for t in tfms for o in albu_parts(t)]
 
 def _loader_state(dl):
     st = dict(generators=[g.get_state() for g in _generators(dl)])
