@@ -58,6 +58,7 @@ class ResNet(nn.Module):
                  num_classes:int=10, # Number of output logits
                  norm:str='bn', # Normalisation, see `norm_layer`
                  groups:int=8, # Groups for `norm='gn'`
+                 zero_init_residual:bool=False, # Start each block's last norm scale at 0, so every block starts as its shortcut
                 ):
         super().__init__()
         self.norm,self.groups,self.ni = norm,groups,64
@@ -68,6 +69,9 @@ class ResNet(nn.Module):
         self.layer3 = self._make_layer(block, 256, num_blocks[2], 2)
         self.layer4 = self._make_layer(block, 512, num_blocks[3], 2)
         self.linear = nn.Linear(512*block.expansion, num_classes)
+        if zero_init_residual:
+            for b in self.modules():
+                if isinstance(b, BasicBlock): nn.init.zeros_(b.bn2.weight)
 
     def _make_layer(self, block, nf, n, stride):
         layers = []
@@ -85,16 +89,18 @@ class ResNet(nn.Module):
 def ResNet18(num_classes:int=10, # Number of output logits
              norm:str='bn', # Normalisation: 'bn', 'ln', 'gn' or 'in'
              groups:int=8, # Groups for `norm='gn'`
+             zero_init_residual:bool=False, # Each block starts as its shortcut (see `ResNet`)
             )->ResNet:
     "ResNet18 for 32×32 images: `BasicBlock`s in stages of [2,2,2,2]."
-    return ResNet(BasicBlock, [2,2,2,2], num_classes, norm, groups)
+    return ResNet(BasicBlock, [2,2,2,2], num_classes, norm, groups, zero_init_residual)
 
 def ResNet34(num_classes:int=10, # Number of output logits
              norm:str='bn', # Normalisation: 'bn', 'ln', 'gn' or 'in'
              groups:int=8, # Groups for `norm='gn'`
+             zero_init_residual:bool=False, # Each block starts as its shortcut (see `ResNet`)
             )->ResNet:
     "ResNet34 for 32×32 images: `BasicBlock`s in stages of [3,4,6,3]."
-    return ResNet(BasicBlock, [3,4,6,3], num_classes, norm, groups)
+    return ResNet(BasicBlock, [3,4,6,3], num_classes, norm, groups, zero_init_residual)
 
 # %% ../nbs/02_models.ipynb #2b07bc19
 def conv_block(ni:int, # Input channels

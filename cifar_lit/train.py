@@ -527,7 +527,7 @@ def fit(self:Learner,
             st = self.state_dict()
             if improved:
                 save_checkpoint(st, self.out/'best.pt')
-                self._print(f"{metric_name.capitalize()} accuracy {acc:.2f}% is the best so far: saved {self.out/'best.pt'}")
+                self._print(f"{'Validation' if metric_name == 'valid' else 'Test'} accuracy {acc:.2f}% is the best so far: saved {self.out/'best.pt'}")
             save_checkpoint(st, self.out/'last.pt')
         if on_epoch_end is not None: on_epoch_end(self, epoch)
     return self.history
