@@ -32,7 +32,7 @@ def pad_crop(size:int=32, # side of the square crop (and of the CIFAR image)
 
 # %% ../nbs/01_transforms.ipynb #dcbe54a6
 RECIPES = {
-    's9':  'S9: RandomCrop(32, padding=4), CutOut 16x16 (p=0.5)',
+    's9':  'S9: RandomCrop(32, padding=4), HorizontalFlip, CutOut 16x16 (p=0.5)',
     's10': 'S10: HorizontalFlip, Rotate ±10°, HueSaturationValue, CutOut 16x16 (p=0.5)',
     's11': 'S11: RandomCrop(32, padding=4), HorizontalFlip, CutOut 8x8 (p=1)',
     's12': 'S12: RandomCrop(32, padding=4), Rotate ±5°, CutOut 16x16 (p=0.5)',
@@ -41,7 +41,7 @@ RECIPES = {
 def _rotate(limit): return A.Rotate(limit=(-limit, limit), border_mode=cv2.BORDER_CONSTANT, fill=0, p=0.5)
 
 _AUGS = {
-    's9':  lambda: [pad_crop(), cutout(16)],
+    's9':  lambda: [pad_crop(), A.HorizontalFlip(p=0.5), cutout(16)],
     's10': lambda: [A.HorizontalFlip(p=0.5), _rotate(10), A.HueSaturationValue(p=0.5), cutout(16)],
     's11': lambda: [pad_crop(), A.HorizontalFlip(p=0.5), cutout(8, p=1)],
     's12': lambda: [pad_crop(), _rotate(5), cutout(16)],
