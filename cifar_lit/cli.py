@@ -17,7 +17,7 @@ import numpy as np, torch, torch.nn as nn
 from .data import load_cifar10, get_dataloaders, default_data_dir, default_num_workers
 from .transforms import get_transforms, RECIPES
 from .train import (Learner, History, TrainingDiverged, CheckpointError, get_device, set_seed, get_optimizer, plot_history,
-                    load_checkpoint, amp_default, _hms)
+                    load_checkpoint, amp_default, _hms, _plot_lr)
 
 # %% ../nbs/07_cli.ipynb #dad8a3d3
 RECIPE_SETTINGS = {
@@ -594,10 +594,7 @@ def compare_runs(folders, # run folders (finished, or with a `last.pt`)
         h = r['history']
         axs[0].plot(h['epoch'], h['test_acc'], marker='.', label=name)
         axs[1].plot(h['epoch'], h['test_loss'], marker='.', label=name)
-        if h.batches:
-            spe = max(b['batch'] for b in h.batches if b['epoch'] == h.batches[0]['epoch']) + 1
-            axs[2].plot([b['epoch']-1 + (b['batch']+.5)/spe for b in h.batches], [b['lr'] for b in h.batches], label=name)
-        else: axs[2].plot(h['epoch'], h['lr'], marker='.', label=name)
+        _plot_lr(h, axs[2], label=name)
     for ax, t in zip(axs, ('test accuracy (%)', 'test loss', 'learning rate')):
         ax.set_title(t); ax.set_xlabel('epoch'); ax.grid(alpha=.3); ax.legend(fontsize=8)
     fig.tight_layout()

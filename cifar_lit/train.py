@@ -544,6 +544,13 @@ def fit_model(model:nn.Module, # the network
     return learn
 
 # %% ../nbs/04_train.ipynb #994a902d
+def _plot_lr(history, ax, **kw):
+    "Draw `history`'s learning rate on `ax`: per batch where recorded (in fractions of an epoch), else per epoch."
+    if history.batches:
+        spe = max(b['batch'] for b in history.batches if b['epoch'] == history.batches[0]['epoch']) + 1
+        ax.plot([b['epoch']-1 + (b['batch']+.5)/spe for b in history.batches], [b['lr'] for b in history.batches], **kw)
+    else: ax.plot(history['epoch'], history['lr'], marker='.', **kw)
+
 def plot_history(history, # a `History` (or its dict, or a Learner)
                  figsize=(13, 3.4), # figure size in inches
                 ):
@@ -558,10 +565,7 @@ def plot_history(history, # a `History` (or its dict, or a Learner)
             ys = history[f'{split}_{what}']
             if any(y is not None for y in ys): ax.plot(ep, ys, marker='.', label=split)
         ax.set_xlabel('epoch'); ax.set_title('accuracy (%)' if what == 'acc' else 'loss'); ax.legend(); ax.grid(alpha=.3)
-    if history.batches:
-        spe = max(b['batch'] for b in history.batches if b['epoch'] == history.batches[0]['epoch']) + 1
-        axs[2].plot([b['epoch']-1 + (b['batch']+.5)/spe for b in history.batches], [b['lr'] for b in history.batches])
-    else: axs[2].plot(ep, history['lr'], marker='.')
+    _plot_lr(history, axs[2])
     axs[2].set_xlabel('epoch'); axs[2].set_title('learning rate'); axs[2].grid(alpha=.3)
     fig.tight_layout()
     return fig
