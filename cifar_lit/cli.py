@@ -17,7 +17,7 @@ import numpy as np, torch, torch.nn as nn
 from .data import load_cifar10, get_dataloaders, default_data_dir, default_num_workers
 from .transforms import get_transforms, RECIPES
 from .train import (Learner, History, TrainingDiverged, CheckpointError, get_device, set_seed, get_optimizer, plot_history,
-                    load_checkpoint, amp_default, _hms, _plot_lr)
+                    load_checkpoint, amp_default, _hms, _plot_lr, Callback, TensorBoardLog)
 
 # %% ../nbs/07_cli.ipynb #dad8a3d3
 RECIPE_SETTINGS = {
@@ -85,6 +85,7 @@ def get_parser() -> argparse.ArgumentParser:
     a('--amp', action=argparse.BooleanOptionalAction, default=None, help="mixed precision (default: on CUDA and on CPUs with native bf16)")
     a('--channels-last', action=argparse.BooleanOptionalAction, default=None, help="channels-last memory format (default: as --amp)")
     a('--compile', action='store_true', help="torch.compile the model (pays off on long GPU runs)")
+    a('--tensorboard', action='store_true', help="also write TensorBoard event files to --out/tb (needs: pip install \"cifar_lit[tensorboard]\")")
     a('--aug', choices=['albu', 'fast'], default='albu', help="augmentation: albumentations per image on the CPU, or the GPU-resident batch loader of cifar_lit.fast (default: albu)")
     a('--progress', choices=['auto', 'bar', 'line', 'none'], default='auto', help="a live tqdm bar, one line per epoch, or silent; auto: a bar in a terminal or notebook, else lines (default: auto)")
     return p
@@ -152,7 +153,8 @@ def resolve(args:argparse.Namespace, # parsed options from `get_parser()`
     if args.find_lr is not None: cfg['find_lr'] = bool(args.find_lr)
     cfg.update(test_bs=args.test_bs or 2*cfg['bs'], seed=args.seed, subset=args.subset, test_subset=args.test_subset,
                workers=default_num_workers() if args.workers is None else args.workers, aug=args.aug, amp=args.amp,
-               channels_last=args.channels_last, compile=args.compile, lr_iters=args.lr_iters, valid=args.valid)
+               channels_last=args.channels_last, compile=args.compile, lr_iters=args.lr_iters, valid=args.valid,
+               tensorboard=args.tensorboard)
     # the data: a named folder must exist; then it must hold CIFAR-10, of which --subset may take at most all
     if args.data is not None and not args.download and not Path(args.data).expanduser().is_dir():  # --download makes it
         raise UsageError(f"--data {args.data}: no such folder: pass the folder holding CIFAR-10 (train/ and test/ image "
@@ -195,6 +197,8 @@ def resolve(args:argparse.Namespace, # parsed options from `get_parser()`
     if not os.access(probe, os.W_OK): raise UsageError(f"--out {out or 'runs'}: {probe} is not writable: pass a folder you can write to")
     try: cfg['device'] = str(get_device(args.device))
     except (ValueError, RuntimeError) as e: raise UsageError(f"--device {args.device}: {e}") from None
+    if args.tensorboard and importlib.util.find_spec('tensorboard') is None:
+        raise UsageError('--tensorboard needs TensorBoard, which is not installed: pip install "cifar_lit[tensorboard]" (or pip install tensorboard)')
     if args.aug == 'fast' and importlib.util.find_spec('cifar_lit.fast') is None:
         raise UsageError("--aug fast needs cifar_lit.fast, which this installation lacks: use --aug albu, or update cifar_lit")
     # all checked: claim the folder (a new one of its own without --out, even for two runs started in the same second)
@@ -380,8 +384,11 @@ def _run(cfg, resume, progress):
     cont = resume and (out/'last.pt').is_file()  # --resume of a run stopped before its first checkpoint: from epoch 1
     if resume and not cont: say(f"No checkpoint in {out} yet (the run stopped before its first epoch ended): starting it from epoch 1")
     lr, kw, found = cfg['lr'], dict(cfg['sched_kw']), None
+    tb = TensorBoardLog(out/'tb', hparams={k: cfg[k] for k in (*RUN_KEYS, 'amp', 'channels_last', 'device')}) if cfg.get('tensorboard') else None
+    if tb is not None: say(f"TensorBoard: event files in {out/'tb'}")
     if cfg['find_lr'] and not cont:
         found = find_lr(model, dls.train, cfg, out/'lr_finder.png')
+        if tb is not None: tb.log_lr_finder(found['history'], out/'lr_finder.png')
         lr = found['lr']
         what = f"OneCycle max_lr {found['max_lr']:.3e}, min_lr {found['min_lr']:.3e}" if cfg['sched'] == 'onecycle' else f"lr {lr:.3e}"
         say(f"LR finder ({found['num_iter']} iterations): {what}" + ('' if found['conclusive'] else
@@ -398,16 +405,18 @@ def _run(cfg, resume, progress):
               workers=cfg['workers'], amp=cfg['amp'], channels_last=cfg['channels_last'], test_bs=cfg['test_bs'], progress=progress,
               code=_code_version())  # what may change between sessions, recorded
     sessions.append(me)
-    def log_session(learn=None, epoch=None):
+    def log_session(epoch=None):
         if epoch is not None: me.update(from_epoch=epoch-1 if me['from_epoch'] is None else me['from_epoch'], to_epoch=epoch)
         me['ended'] = datetime.now().astimezone().isoformat(timespec='seconds')
         (out/'sessions.json').write_text(json.dumps(sessions, indent=1))
     log_session()
     if cfg['sched'] == 'onecycle': kw.update(max_lr=lr, min_lr=found['min_lr'] if found else lr/25)  # without the test: OneCycleLR's default start
+    class SessionLog(Callback):  # the session's record, rewritten after each epoch's checkpoints
+        def after_epoch(self): log_session(self.learn.epoch)
     learn = Learner(model, dls, opt=cfg['opt'], lr=lr, momentum=cfg['momentum'], nesterov=cfg['nesterov'], wd=cfg['wd'], sched=cfg['sched'], sched_kw=kw,
                     device=dev, amp=cfg['amp'], channels_last=cfg['channels_last'], compile=cfg['compile'], out=out, progress=progress,
-                    meta={k: cfg[k] for k in RUN_KEYS})
-    h = learn.fit(cfg['epochs'], resume=cont, on_epoch_end=log_session)
+                    meta={k: cfg[k] for k in RUN_KEYS}, cbs=[SessionLog(), *([tb] if tb is not None else [])])
+    h = learn.fit(cfg['epochs'], resume=cont)
     h.to_json(out/'history.json'); h.to_csv(out/'history.csv'); h.to_csv(out/'batches.csv', batches=True)
     fig = plot_history(h); fig.savefig(out/'curves.png', dpi=100, bbox_inches='tight'); plt.close(fig)
     learn.model.load_state_dict(load_checkpoint(out/'best.pt', map_location=dev)['model'])
@@ -417,6 +426,9 @@ def _run(cfg, resume, progress):
         except Exception as e: warnings.warn(f"Report {getattr(f, '__name__', f)} failed: {type(e).__name__}: {e}"); continue
         if isinstance(r, dict): r = dict(r); files += r.pop('files', []); extra.update(r)
         else: files += list(r)
+    if tb is not None:
+        for f in ['curves.png', *files]: tb.log_image(Path(f).stem, out/f)
+        tb.close()
     cuda = dev.type == 'cuda'
     gpu = torch.cuda.get_device_name(dev) if cuda else None
     log_session()
@@ -565,7 +577,7 @@ class RunComparison:
         for r, name in zip(runs, labels):
             h = r['history']; acc = h['test_acc']
             best = max(range(len(acc)), key=lambda i: acc[i]) if acc else None
-            self.rows.append(dict(run=name, **{k: r['settings'].get(k) for k in self.differ}, epochs=f"{len(h)} of {r['settings'].get('epochs', '?')}",
+            self.rows.append(dict(run=name, **{k: r['settings'].get(k) for k in self.differ if k != 'epochs'}, epochs=f"{len(h)} of {r['settings'].get('epochs', '?')}",
                                   best_test_acc=acc[best] if acc else None, best_epoch=best+1 if acc else None,
                                   final_test_acc=acc[-1] if acc else None, s_per_epoch=float(np.mean(h['seconds'])) if acc else None,
                                   finished=r['summary'] is not None))
