@@ -343,10 +343,10 @@ def _run(cfg, resume, progress):
     tb = TensorBoardLog(out/'tb', hparams={k: cfg[k] for k in (*RUN_KEYS, 'amp', 'channels_last', 'device')}) if cfg.get('tensorboard') else None
     if tb is not None: say(f"TensorBoard: event files in {out/'tb'}")
     if cfg['find_lr'] and not cont:
-        say(f"LR range test: {cfg['lr_iters'] or lr_iters(len(dls.train))} iterations from {LR_RANGE[0]:g} to {LR_RANGE[1]:g} "
-            f"(SGD as in training, {'bf16' if cfg['amp'] else 'fp32'})")
+        n = cfg['lr_iters'] or lr_iters(len(dls.train))
+        say(f"LR range test: {n} iterations from {LR_RANGE[0]:g} to {LR_RANGE[1]:g} (SGD as in training, {'bf16' if cfg['amp'] else 'fp32'})")
         found = find_lr(model, dls.train, cfg['sched'], cfg['lr'], momentum=cfg['momentum'], nesterov=cfg['nesterov'], wd=cfg['wd'],
-                        num_iter=cfg['lr_iters'], device=cfg['device'], amp=cfg['amp'], channels_last=cfg['channels_last'],
+                        num_iter=n, device=cfg['device'], amp=cfg['amp'], channels_last=cfg['channels_last'],
                         fig_path=out/'lr_finder.png', progress=progress)
         if tb is not None: tb.log_lr_finder(found['history'], out/'lr_finder.png')
         lr = found['lr']

@@ -333,7 +333,7 @@ class Learner:
         self.history, self.epoch, self.epochs, self.best = History(), 0, None, None
         self.refresh = 1 if self.device.type == 'cpu' else 20  # a loss read is a GPU sync: do it every few batches
         self.recorder = Recorder()
-        self.cbs = [LRSchedule(), self.recorder, StopOnNaN(), ProgressLog(), Checkpoints(), *_check_cbs(cbs)]
+        self.cbs = [LRSchedule(), self.recorder, StopOnNaN(), ProgressLog(), Checkpoints(), *(cbs or [])]
         self._cbs, self.rec = _sorted_cbs(self), None
 
     def __repr__(self):
@@ -607,7 +607,7 @@ class ProgressLog(Callback):
     def after_train(self):
         l, r = self.learn, self.learn.recorder
         desc = batch_desc(r.last, l.iter, r.acc)
-        if self.bar is not None: self.bar.set_description(desc, refresh=False); self.bar.update(l.iter+1-self.bar.n); self.after_fit()
+        if self.bar is not None: self.bar.set_description(desc, refresh=False); self.bar.update(l.iter+1-self.bar.n); self._close()
         else: l._print(tqdm.format_meter(l.iter+1, l.n_iter, time.time()-self.t0, prefix=desc))
     def after_eval(self): self.learn._print(eval_line('Validation' if self.learn.eval_name == 'valid' else 'Test', *self.learn.eval_res))
     def after_epoch(self):
@@ -617,8 +617,9 @@ class ProgressLog(Callback):
         if l.epoch == self.first and left >= 120:
             l._print(f"Epoch {l.epoch} took {rec['seconds']:.0f} s with evaluation: about {_hms(left)} for the {l.epochs-l.epoch} "
                      f"epoch{'s'*(l.epochs-l.epoch > 1)} to go (done around {time.strftime('%H:%M', time.localtime(time.time()+left))})")
-    def after_fit(self):
+    def _close(self):
         if self.bar is not None: self.bar.close(); self.bar = None
+    after_fit = _close  # a fit cancelled mid-epoch leaves no open bar
 
 class Checkpoints(Callback):
     "Write `last.pt` to `learn.out` after each epoch, and `best.pt` when the chosen accuracy improves; nothing without `out`."
