@@ -13,7 +13,7 @@ import torch
 from torch.utils.data import Dataset, DataLoader
 from cifar_lit.data import load_cifar10, get_dataloaders, stratified_sample
 from cifar_lit.transforms import get_transforms
-from cifar_lit.fast import FastLoader, fast_loaders
+from cifar_lit.fast import FastLoader
 
 class SeedsDataset(Dataset):
     "What the course seeds did: numpy images, albumentations called per item in `__getitem__`."
@@ -75,8 +75,8 @@ def gpu_bench(epochs, workers, subset, compile_modes, device='cuda'):
     print('| model | recipe | bs | path | compile | s/epoch | img/s |'); print('|---|---|---|---|---|---|---|')
     for name, mk, r, bs in setups:
         for path in ('albumentations', 'fast'):
-            dls = (fast_loaders(r, bs, subset=subset, device=dev, channels_last=True) if path == 'fast' else
-                   get_dataloaders(bs, *get_transforms(r), num_workers=workers, subset=subset))
+            dls = get_dataloaders(bs, *get_transforms(r), num_workers=workers, subset=subset, fast=path == 'fast', device=dev,
+                                  channels_last=True)
             for comp in compile_modes:
                 torch.manual_seed(0)
                 learn = Learner(mk(), dls, lr=0.01, device=dev, amp=dev.type == 'cuda', channels_last=True, compile=comp, progress='none')

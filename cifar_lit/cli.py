@@ -282,11 +282,9 @@ def _cpu_name():
 def _loaders(cfg, dev):
     kw = dict(bs=cfg['bs'], data_dir=cfg['data'], subset=cfg['subset'], seed=cfg['seed'], test_bs=cfg['test_bs'],
               download=False, test_subset=cfg['test_subset'], valid_pct=cfg['valid']/(cfg['n_train'] + cfg['valid']))
-    if cfg['aug'] == 'fast':
-        from cifar_lit.fast import fast_loaders
-        return fast_loaders(cfg['recipe'], device=dev, channels_last=bool(cfg['channels_last']), **kw)
     tr, te = get_transforms(cfg['recipe'])
-    return get_dataloaders(train_tfm=tr, test_tfm=te, num_workers=cfg['workers'], **kw)
+    return get_dataloaders(train_tfm=tr, test_tfm=te, num_workers=cfg['workers'], fast=cfg['aug'] == 'fast', device=dev,
+                           channels_last=bool(cfg['channels_last']), **kw)
 
 class _Tee:
     "A stdout that writes to `stream` (`None`: nowhere) and, a whole line at a time, to the open file `log`."

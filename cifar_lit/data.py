@@ -369,26 +369,35 @@ def get_dataloaders(bs:int=128, # training batch size
                     download:bool=True, # let `load_cifar10` download when the data is not there
                     test_subset:int=None, # evaluate on this many test images, equally many per class; `None`: all
                     drop_last:bool=False, # drop the last, incomplete, training batch
+                    fast:bool=False, # `FastLoader`s (`cifar_lit.fast`): uint8 images on `device`, augmented there a batch at a time
+                    device=None, # with `fast`: where images and batches live; `None`: CUDA when available, else the CPU
+                    channels_last:bool=False, # with `fast`: batches in channels-last memory format
                    ) -> DataLoaders:
-    "Train, validation and test DataLoaders of CIFAR-10 with the pipelines `train_tfm` and `test_tfm`."
+    "Train, validation and test loaders of CIFAR-10 with the pipelines `train_tfm` and `test_tfm`: DataLoaders, or `FastLoader`s when `fast`."
     x, y = load_cifar10(data_dir, train=True, download=download)
     xt, yt = load_cifar10(data_dir, train=False, download=download)
     ti, vi = split_indices(y, subset, valid_pct, seed)
     ei, _ = split_indices(yt, test_subset, seed=seed, name='test_subset')
-    valid = None if vi is None else CIFAR10Dataset(x[vi], y[vi], _pipeline(test_tfm, seed))
-    x, y, xt, yt = x[ti], y[ti], xt[ei], yt[ei]
-    nw = default_num_workers() if num_workers is None else num_workers
-    pin = torch.cuda.is_available() if pin_memory is None else pin_memory
-    gen = lambda: torch.Generator().manual_seed(seed) if seed is not None else None
-    def dl(ds, b, shuffle, drop=False):
-        # training order and augmentation seeds come from the sampler's own generator (checkpointed with the run): the
-        # batches are then the same for any number of workers, and a resumed run goes on exactly as an uninterrupted one
-        return DataLoader(ds, batch_size=b, sampler=SeededSampler(len(ds), b, gen()) if shuffle else None, drop_last=drop,
-                          num_workers=nw, pin_memory=pin, persistent_workers=nw > 0, worker_init_fn=seed_worker, generator=gen())
+    train, valid, test = (x[ti], y[ti]), None if vi is None else (x[vi], y[vi]), (xt[ei], yt[ei])
+    if fast:
+        from cifar_lit.fast import FastLoader, fast_aug
+        augs = fast_aug(train_tfm), fast_aug(test_tfm)  # a recipe name or `FastAug` is welcome here too
+        def dl(xy, b, train):
+            return FastLoader(*xy, b, augs[0 if train else 1], shuffle=train, drop_last=train and drop_last, device=device,
+                              seed=seed, channels_last=channels_last)
+    else:
+        nw = default_num_workers() if num_workers is None else num_workers
+        pin = torch.cuda.is_available() if pin_memory is None else pin_memory
+        gen = lambda: torch.Generator().manual_seed(seed) if seed is not None else None
+        def dl(xy, b, train):
+            ds = CIFAR10Dataset(*xy, _pipeline(train_tfm if train else test_tfm, seed))
+            # training order and augmentation seeds come from the sampler's own generator (checkpointed with the run): the
+            # batches are then the same for any number of workers, and a resumed run goes on exactly as an uninterrupted one
+            return DataLoader(ds, batch_size=b, sampler=SeededSampler(len(ds), b, gen()) if train else None,
+                              drop_last=train and drop_last, num_workers=nw, pin_memory=pin, persistent_workers=nw > 0,
+                              worker_init_fn=seed_worker, generator=gen())
     tb = test_bs or bs
-    return DataLoaders(dl(CIFAR10Dataset(x, y, _pipeline(train_tfm, seed)), bs, True, drop_last),
-                       dl(valid, tb, False) if valid is not None else None,
-                       dl(CIFAR10Dataset(xt, yt, _pipeline(test_tfm, seed)), tb, False))
+    return DataLoaders(dl(train, bs, True), None if valid is None else dl(valid, tb, False), dl(test, tb, False))
 
 # %% ../nbs/00_data.ipynb #b2a865f3
 def denormalize(x, # normalised image(s), CHW or BCHW, tensor or array

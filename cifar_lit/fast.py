@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['pack', 'unpack', 'FastOp', 'PadCrop', 'Flip', 'CutOut', 'rotation_grid', 'Rotate', 'rgb2hsv_cv2', 'hsv2rgb_cv2',
-           'HSV', 'Normalize', 'FastAug', 'fast_aug', 'default_device', 'FastLoader', 'fast_loaders']
+           'HSV', 'Normalize', 'FastAug', 'fast_aug', 'default_device', 'FastLoader']
 
 # %% ../nbs/08_fast.ipynb #f9894e10
 import numpy as np
@@ -14,7 +14,7 @@ import cv2
 import albumentations as A
 from albumentations.pytorch import ToTensorV2
 import albumentations.augmentations.geometric.functional as fgeometric
-from .data import CIFAR10_MEAN, CIFAR10_STD, DataLoaders, load_cifar10, split_indices
+from .data import CIFAR10_MEAN, CIFAR10_STD
 from .transforms import get_transforms
 
 # %% ../nbs/08_fast.ipynb #ab9ddd0a
@@ -516,29 +516,3 @@ class FastLoader:
             idx = order[i*self.bs:(i + 1)*self.bs]
             self.params = self.aug.sample(len(idx), g)
             yield self.aug.apply(self.store, idx, self.params, self.channels_last), self.y[idx]
-
-# %% ../nbs/08_fast.ipynb #753ca168
-def fast_loaders(recipe, # recipe name ('s9', 's10', 's11', 's12'), albumentations `Compose`, `FastAug`, or `None`: only normalise
-                 bs:int=128, # training batch size
-                 data_dir=None, # passed to `load_cifar10`; `None`: `$CIFAR_LIT_DATA` or the per-user cache
-                 device=None, # where images and batches live; `None`: `default_device()`
-                 subset:int=None, # train on this many training images, equally many per class; `None`: all
-                 valid_pct:float=0., # fraction of the (subset of the) training images held out for validation
-                 seed:int=42, # seed of the subset, split, shuffling and augmentation
-                 channels_last:bool=False, # yield batches in channels-last memory format
-                 test_bs:int=None, # batch size of validation and test; `None`: `bs`
-                 download:bool=True, # let `load_cifar10` download when the data is not there
-                 test_subset:int=None, # evaluate on this many test images, equally many per class; `None`: all
-                 drop_last:bool=False, # drop the last, incomplete, training batch
-                ) -> DataLoaders:
-    "Train, validation and test `FastLoader`s of CIFAR-10 under `recipe`, as a `DataLoaders` like `get_dataloaders`."
-    x, y = load_cifar10(data_dir, train=True, download=download)
-    xt, yt = load_cifar10(data_dir, train=False, download=download)
-    ti, vi = split_indices(y, subset, valid_pct, seed)
-    ei, _ = split_indices(yt, test_subset, seed=seed, name='test_subset')
-    aug, test_aug = fast_aug(recipe), fast_aug(recipe, train=False)
-    def dl(x, y, b, a, train): return FastLoader(x, y, b, a, shuffle=train, drop_last=train and drop_last, device=device,
-                                                 seed=seed, channels_last=channels_last)
-    tb = test_bs or bs
-    return DataLoaders(dl(x[ti], y[ti], bs, aug, True), None if vi is None else dl(x[vi], y[vi], tb, test_aug, False),
-                       dl(xt[ei], yt[ei], tb, test_aug, False))

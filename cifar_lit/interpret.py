@@ -12,7 +12,7 @@ import torch, torch.nn.functional as F
 import matplotlib.pyplot as plt
 from torch.utils.data import DataLoader, SequentialSampler
 from .data import CIFAR10_CLASSES, denormalize
-from .models import eval_mode
+from .models import eval_batches
 
 # %% ../nbs/05_interpret.ipynb #16216d15
 class Preds:
@@ -28,20 +28,26 @@ class Preds:
     def __repr__(self): return f"Preds({len(self)} images, accuracy {self.accuracy:.2%})"
 
 # %% ../nbs/05_interpret.ipynb #791eaada
+def _shuffled(dl):
+    "How `dl` shuffles (a sampler's class name, or 'shuffle=True'), or `None` when it yields its dataset in order"
+    s = getattr(dl, 'sampler', None)  # a DataLoader
+    if s is not None: return None if isinstance(s, SequentialSampler) else type(s).__name__
+    return 'shuffle=True' if getattr(dl, 'shuffle', False) else None  # a FastLoader; a list of batches is in order
+
 def get_preds(model, # Classifier returning logits
-              dl:DataLoader, # Non-shuffled dataloader of `(x, y)` batches
+              dl, # Loader of `(x, y)` batches in dataset order: a DataLoader or FastLoader built with shuffle=False
               device=None, # Where to run the model; `None`: the model's device
+              amp:bool=False, # bf16 autocast, as the Learner evaluates with `amp` (its `learn.amp`)
+              channels_last:bool=False, # channels-last inputs (the Learner's `learn.channels_last`)
              )->Preds:
     "Softmax probabilities, predicted and true classes and dataset indices of all images in `dl`, without autograd."
-    if not isinstance(dl.sampler, SequentialSampler):
-        raise ValueError(f"get_preds needs a dataloader in dataset order to know each image's index, got a "
-                         f"{type(dl.sampler).__name__}: build it with shuffle=False (e.g. the test dataloader)")
-    device = device or next(model.parameters()).device
+    how = _shuffled(dl)
+    if how: raise ValueError(f"get_preds needs a loader in dataset order to know each image's index, got a {how} one: "
+                             "build it with shuffle=False (e.g. the test loader)")
     probs, targets = [], []
-    with eval_mode(model), torch.no_grad():
-        for xb,yb in dl:
-            probs.append(F.softmax(model(xb.to(device)).float(), 1).cpu())
-            targets.append(torch.as_tensor(yb).cpu())
+    for out, yb in eval_batches(model, dl, device, amp, channels_last=channels_last):
+        probs.append(F.softmax(out, 1).cpu()); targets.append(yb.cpu())
+    if not probs: raise ValueError("The loader yielded no batch: give get_preds at least one image")
     probs, targets = torch.cat(probs), torch.cat(targets).long()
     return Preds(probs, probs.argmax(1), targets, torch.arange(len(targets)))
 

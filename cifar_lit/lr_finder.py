@@ -12,6 +12,7 @@ import numpy as np, torch, torch.nn as nn
 import matplotlib.pyplot as plt
 from tqdm import tqdm
 from fastcore.basics import patch
+from .models import model_device, to_device, batch_xy, eval_batches
 
 # %% ../nbs/03_lr_finder.ipynb #ef0682cb
 def range_lrs(start_lr:float, # LR of the first iteration
@@ -26,11 +27,6 @@ def range_lrs(start_lr:float, # LR of the first iteration
     return [start_lr + r * (end_lr-start_lr) for r in rs]
 
 # %% ../nbs/03_lr_finder.ipynb #2e168ef0
-def _model_device(model):
-    "Device of `model`'s first parameter or buffer (the CPU when it has none)"
-    t = next(iter([*model.parameters(), *model.buffers()]), None)
-    return torch.device('cpu') if t is None else t.device
-
 class LRFinder:
     "Leslie Smith's LR range test for `model`, `optimizer` and `criterion`; the state is restored after each test."
     def __init__(self,
@@ -53,7 +49,7 @@ class LRFinder:
         return dict(model=copy.deepcopy(m.state_dict()), opt=copy.deepcopy(self.optimizer.state_dict()),
                     buffers=[b.detach().clone() for b in m.buffers()],  # non-persistent ones are not in the state_dict
                     grads=[None if p.grad is None else p.grad.detach().clone() for p in m.parameters()],
-                    modes=[o.training for o in m.modules()], device=_model_device(m), rng=torch.get_rng_state(),
+                    modes=[o.training for o in m.modules()], device=model_device(m), rng=torch.get_rng_state(),
                     formats=[p.is_contiguous() for p in m.parameters()],  # channels-last weights are not contiguous
                     cuda_rng=torch.cuda.get_rng_state_all() if torch.cuda.is_initialized() else None)
 
@@ -76,20 +72,6 @@ class LRFinder:
         "Nothing to do: `range_test` already restored the model and optimizer (kept for pytorch-lr-finder users)."
 
 # %% ../nbs/03_lr_finder.ipynb #00f6fe71
-def _to(o, device):
-    "Move the tensors in `o` (nested in tuples, lists or dicts) to `device`"
-    if isinstance(o, torch.Tensor): return o.to(device, non_blocking=True)
-    if isinstance(o, (tuple,list)): return type(o)(_to(x, device) for x in o)
-    if isinstance(o, dict): return {k:_to(v, device) for k,v in o.items()}
-    return o
-
-def _xy(b):
-    "Inputs and targets of a batch `(x, y, *rest)`"
-    if not isinstance(b, (tuple,list)) or len(b) < 2:
-        raise TypeError(f"A batch must be a tuple or list `(inputs, targets, ...)`, got {type(b).__name__}: "
-                        "make the loader yield `(x, y)` pairs")
-    return b[0], b[1]
-
 def _check_not_empty(dl, name):
     "Raise when `dl` has a length and it is 0"
     try: n = len(dl)
@@ -119,7 +101,7 @@ def _set_lrs(self:LRFinder, lrs):
 @patch
 def _forward(self:LRFinder, b, device):
     "The loss of batch `b`, under autocast and in channels-last where the finder says so"
-    xb,yb = _to(_xy(b), device)
+    xb,yb = to_device(batch_xy(b), device, non_blocking=True)
     if self.channels_last and getattr(xb, 'ndim', 0) == 4: xb = xb.contiguous(memory_format=torch.channels_last)
     with torch.autocast(device.type, dtype=self.amp_dtype, enabled=self.amp):
         out = self.model(xb)
@@ -140,14 +122,11 @@ def _train_batch(self:LRFinder, batches, accumulation_steps, device, scaler):
 
 @patch
 def _validate(self:LRFinder, dl, device):
-    "Mean loss over all samples of `dl`, in eval mode"
-    self.model.eval()
+    "Mean loss over all samples of `dl`, in eval mode (the package's one evaluation loop, `eval_batches`)"
     tot,n = 0.,0
-    with torch.no_grad():
-        for b in dl:
-            loss,k = self._forward(b, device)
-            tot += loss.item() * k
-            n += k
+    for out,yb in eval_batches(self.model, dl, device, self.amp, self.amp_dtype, self.channels_last, non_blocking=True):
+        tot += self.criterion(out, yb).item() * len(yb)
+        n += len(yb)
     if n == 0: raise ValueError("`val_loader` yielded no batches: give it at least one batch, or pass `val_loader=None`")
     return tot / n
 

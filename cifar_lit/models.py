@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['NORMS', 'norm_layer', 'BasicBlock', 'ResNet', 'ResNet18', 'ResNet34', 'conv_block', 'ResLayer', 'CustomResNet',
-           'eval_mode', 'ModelSummary', 'summary']
+           'eval_mode', 'model_device', 'to_device', 'batch_xy', 'eval_batches', 'ModelSummary', 'summary']
 
 # %% ../nbs/02_models.ipynb #e2d3d39b
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -164,6 +164,49 @@ def eval_mode(model:nn.Module, # the network; every module's mode is restored on
     try: yield model
     finally:
         for m, t in modes: m.training = t
+
+# %% ../nbs/02_models.ipynb #1fa1fecc
+def model_device(model:nn.Module, # the network
+                ) -> torch.device:
+    "The device of `model`'s first parameter or buffer; the CPU when it has none."
+    t = next(model.parameters(), None)
+    if t is None: t = next(model.buffers(), None)
+    return t.device if t is not None else torch.device('cpu')
+
+def to_device(o, # a tensor, or tuples, lists and dicts nesting tensors; anything else is returned as it is
+              device, # where to move them
+              non_blocking:bool=False, # asynchronous copies (from pinned memory to a GPU)
+             ):
+    "`o` with every tensor in it moved to `device`."
+    if isinstance(o, torch.Tensor): return o.to(device, non_blocking=non_blocking)
+    if isinstance(o, (tuple, list)): return type(o)(to_device(x, device, non_blocking) for x in o)
+    if isinstance(o, dict): return {k: to_device(v, device, non_blocking) for k, v in o.items()}
+    return o
+
+def batch_xy(b, # a batch as a loader yields it
+            ):
+    "The inputs and targets `(x, y)` of a batch `(x, y, *rest)`; anything else raises a `TypeError` saying what a batch must be."
+    if not isinstance(b, (tuple, list)) or len(b) < 2:
+        raise TypeError(f"A batch must be a tuple or list `(inputs, targets, ...)`, got {type(b).__name__}: "
+                        "make the loader yield `(x, y)` pairs")
+    return b[0], b[1]
+
+def eval_batches(model:nn.Module, # the network (or a compiled one); its modes are restored afterwards
+                 dl, # yields `(x, y, ...)` batches: a DataLoader, a FastLoader, a list of pairs
+                 device=None, # where to run; `None`: `model_device(model)`
+                 amp:bool=False, # autocast the forward pass to `amp_dtype`
+                 amp_dtype=torch.bfloat16, # the autocast type (bf16 on CPUs; fp16 or bf16 on GPUs)
+                 channels_last:bool=False, # feed 4-d inputs in channels-last memory format
+                 non_blocking:bool=False, # asynchronous copies to the device
+                ):
+    "Yield `(logits, y)` for each batch of `dl`: `model` run in eval mode without autograd, logits as float32, both on `device`."
+    device = torch.device(device) if device is not None else model_device(model)
+    with eval_mode(model), torch.no_grad():
+        for b in dl:
+            xb, yb = to_device(batch_xy(b), device, non_blocking)
+            if channels_last and getattr(xb, 'ndim', 0) == 4: xb = xb.contiguous(memory_format=torch.channels_last)
+            with torch.autocast(device.type, dtype=amp_dtype, enabled=amp): out = model(xb)
+            yield out.float(), torch.as_tensor(yb, device=device)
 
 # %% ../nbs/02_models.ipynb #1792f6bb
 class ModelSummary:

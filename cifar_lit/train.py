@@ -19,6 +19,7 @@ from torch.optim import lr_scheduler as lrs
 from tqdm import tqdm
 from fastcore.basics import patch
 from .data import albu_parts
+from .models import eval_batches
 
 # %% ../nbs/04_train.ipynb #8c1ce369
 def _mps_ok(): return getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available()
@@ -411,12 +412,9 @@ def evaluate(self:Learner,
             ):
     "Mean loss, correct count and size of `dl` (default: the test loader), in eval mode."
     dl = self.dls.test if dl is None else dl
-    self.model.eval()
     tot, correct, n = torch.zeros((), device=self.device), torch.zeros((), dtype=torch.long, device=self.device), 0
-    for xb, yb in dl:
-        xb, yb = self._to(xb, yb)
-        with self._autocast(): out = self.fwd(xb)
-        tot += self.loss_func(out.float(), yb)*len(yb); correct += (out.argmax(1) == yb).sum(); n += len(yb)
+    for out, yb in eval_batches(self.fwd, dl, self.device, self.amp, self.amp_dtype, self.channels_last, self.non_blocking):
+        tot += self.loss_func(out, yb)*len(yb); correct += (out.argmax(1) == yb).sum(); n += len(yb)
     if n == 0: raise ValueError("The evaluation loader yielded no batch: give it at least one image")
     return tot.item()/n, correct.item(), n
 
