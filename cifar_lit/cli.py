@@ -32,7 +32,7 @@ RECIPE_SETTINGS = {
 }
 
 # %% ../nbs/07_cli.ipynb #5b4b6906
-def settings_table(settings:dict=None, # recipe name -> settings; `None`: `RECIPE_SETTINGS`
+def settings_table(settings:dict=None, # recipe name -> settings; None: RECIPE_SETTINGS
                   ) -> str:
     "`settings` as a markdown table, one row per recipe."
     settings = settings or RECIPE_SETTINGS
@@ -132,7 +132,7 @@ def _check_resume(out, cfg):
     if diff: raise UsageError(f"--resume: the run in {out} was trained with other settings ({'; '.join(f'{k} {meta[k]!r} then, {cfg[k]!r} now' for k in diff)}): "
                               "resume with its settings (see its log.txt), or start a new run in another --out")
 
-def resolve(args:argparse.Namespace, # parsed options from `get_parser()`
+def resolve(args:argparse.Namespace, # parsed options from get_parser()
            ) -> dict:
     "The run's settings: the recipe's row overridden by `args`, validated; raises `UsageError`."
     _positive(args, 'epochs', 'bs', 'test_bs', 'lr_iters', 'subset', 'test_subset')
@@ -306,9 +306,9 @@ class _Tee:
     def isatty(self): return self.stream is not None and self.stream.isatty()
     def __getattr__(self, k): return getattr(self.stream if self.stream is not None else sys.__stdout__, k)
 
-def run(cfg:dict, # settings from `resolve`
-        resume:bool=False, # continue from `out/last.pt`
-        progress:str='auto', # 'auto', 'bar', 'line' or 'none' (printed; `log.txt` gets the lines in any case)
+def run(cfg:dict, # settings from resolve
+        resume:bool=False, # continue from out/last.pt
+        progress:str='auto', # 'auto', 'bar', 'line' or 'none' (printed; log.txt gets the lines in any case)
        ) -> dict:
     "Train the recipe `cfg` and write its files, its log (`log.txt`) and `summary.json` to `cfg['out']`; returns the summary."
     out = Path(cfg['out']); out.mkdir(parents=True, exist_ok=True)
@@ -405,7 +405,7 @@ def _run(cfg, resume, progress):
         f"{h['test_acc'][-1]:.2f}%; {summary['mean_seconds_per_epoch']:.1f} s/epoch. Files in {out}")
     return summary
 
-def main(argv=None, # arguments (default: `sys.argv[1:]`)
+def main(argv=None, # arguments (default: sys.argv[1:])
         ):
     "The console script `cifar_lit_train`: train a recipe end to end."
     try:
@@ -436,8 +436,8 @@ def run_finished(folder) -> bool:
     return (Path(folder)/'summary.json').is_file()
 
 def publish_run(src, # a finished run's folder
-                dest, # where its results go (e.g. `reports/s11` in the repository); created, its old results replaced
-                home=None, # the folder written `~` in the text files; `None`: the home folder
+                dest, # where its results go (e.g. reports/s11 in the repository); created, its old results replaced
+                home=None, # the folder written ~ in the text files; None: the home folder
                ) -> Path:
     "Copy the results of the finished run in `src` (`RUN_FILES`, not the checkpoints) to `dest`; returns `dest`."
     src, dest = Path(src).expanduser(), Path(dest).expanduser()
@@ -450,9 +450,9 @@ def publish_run(src, # a finished run's folder
         else: (dest/f).write_text((src/f).read_text().replace(home + os.sep, '~' + os.sep))
     return dest
 
-def full_run(recipe:str, # a recipe of `RECIPE_SETTINGS`
-             dest, # the folder of its committed results, e.g. `reports/s11`
-             argv=(), # more `cifar_lit_train` options (e.g. `['--data', ...]`)
+def full_run(recipe:str, # a recipe of RECIPE_SETTINGS
+             dest, # the folder of its committed results, e.g. reports/s11
+             argv=(), # more cifar_lit_train options (e.g. ['--data', ...])
              progress:str='line', # how the training, if any, is shown
             ) -> dict:
     "The summary of the full run of `recipe`: from `dest` if finished there, else trained (or continued) under `runs_dir()`, then published to `dest`."
@@ -484,8 +484,8 @@ def banner(summary:dict) -> str:
             + (f" (resumed after epoch{'s'*(len(ss) > 2)} {', '.join(str(o['from_epoch']) for o in ss[1:])})" if len(ss) > 1 else '')
             + (f"; code {code['commit'][:7]}{' with local changes' if code.get('dirty') else ''}" if code.get('commit') else '') + '.')
 
-def results_table(reports, # the folder of the committed runs, one sub-folder per recipe (e.g. `reports/`)
-                  link=None, # `link(recipe)` -> the URL of its report page, for the first column; `None`: no links
+def results_table(reports, # the folder of the committed runs, one sub-folder per recipe (e.g. reports/)
+                  link=None, # link(recipe) -> the URL of its report page, for the first column; None: no links
                  ) -> str:
     "A markdown table of the committed full runs in `reports`, one row per recipe of `ASSIGNMENTS`, beside the seeds' best and the targets."
     rows = ['| report | model | seed\'s best | target | best test acc | epoch of best | final test acc | s/epoch | total | hardware |',
@@ -508,7 +508,7 @@ def results_table(reports, # the folder of the committed runs, one sub-folder pe
 # %% ../nbs/07_cli.ipynb #da72a934
 COMPARE_KEYS = RUN_KEYS + ('device', 'amp', 'channels_last')  # the settings the comparison table looks at
 
-def load_run(folder, # a run folder written by `cifar_lit_train`, finished or not
+def load_run(folder, # a run folder written by cifar_lit_train, finished or not
             ) -> dict:
     "The `settings` (`lr`: the LR it trains with, the range test's where it ran), `history` and `summary` (`None` until it has finished) of the run in `folder`."
     folder = Path(folder).expanduser()
@@ -549,8 +549,8 @@ class RunComparison:
     def _repr_markdown_(self): return self.table
     def __repr__(self): return self.table
 
-def compare_runs(folders, # run folders (finished, or with a `last.pt`)
-                 labels=None, # one name per run; `None`: the folder names
+def compare_runs(folders, # run folders (finished, or with a last.pt)
+                 labels=None, # one name per run; None: the folder names
                  figsize=(13, 3.4), # figure size in inches
                 ) -> RunComparison:
     "Test accuracy, test loss and LR of the runs in `folders` on shared axes, and a table of how they differ and how they did."

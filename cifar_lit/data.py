@@ -49,7 +49,7 @@ def _check_class_dirs(split_dir):
 def _is_image(name): return not name.startswith('.') and os.path.splitext(name)[1].lower() in IMG_EXTS
 def _ls_images(d): return sorted(o for o in os.listdir(d) if _is_image(o))
 
-def image_files(split_dir, # an image-folder split, e.g. `data/train`, holding one folder per class
+def image_files(split_dir, # an image-folder split, e.g. data/train, holding one folder per class
                ) -> tuple:
     "Image files of `split_dir` and their labels, in the order `load_cifar10` stacks them: by class, then by name."
     split_dir = Path(split_dir)
@@ -81,7 +81,7 @@ def _decode_many(fs):
 def _n_cpus(): return len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
 
 def decode_images(fs, # image files, each 32x32 RGB
-                  n_procs:int=None, # processes to decode with; `None`: the available CPUs (at most 8), 1: no pool
+                  n_procs:int=None, # processes to decode with; None: the available CPUs (at most 8), 1: no pool
                   chunk:int=2000, # files per task given to a process
                  ) -> np.ndarray:
     "Decode the images `fs` into a uint8 array `[N,32,32,3]`, with a process pool when there are many."
@@ -132,17 +132,17 @@ def _signature(kind, src, train):
     for c in CIFAR10_CLASSES:
         try:
             with os.scandir(src/c) as it: es = sorted((e.name, *_stat_key(e.stat())) for e in it if _is_image(e.name))
-        except OSError: continue  # a missing class folder or file: `image_files` or the decoder says which
+        except OSError: continue  # a missing class folder or file: image_files or the decoder says which
         h.update(repr((c, es)).encode())
     return h.hexdigest()[:16]
 
-def array_cache_dirs(data_dir, # the data folder that `load_cifar10` reads
+def array_cache_dirs(data_dir, # the data folder that load_cifar10 reads
                     ) -> list:
     "The folders where `load_cifar10` looks for cached arrays of `data_dir`, preferred first: inside it, then in the per-user cache."
     d = Path(data_dir)
     return [d/'.cifar_lit_cache', cache_root()/'arrays'/hashlib.sha1(str(d.resolve()).encode()).hexdigest()[:16]]
 
-def array_cache_dir(data_dir, # the data folder that `load_cifar10` reads
+def array_cache_dir(data_dir, # the data folder that load_cifar10 reads
                    ) -> Path:
     "The folder where `load_cifar10` writes a new cache of `data_dir`: the first writable of `array_cache_dirs`, or `None`."
     for d in array_cache_dirs(data_dir):
@@ -204,7 +204,7 @@ def _download(d, train):
     return 'pickle', d/'cifar-10-batches-py'
 
 # %% ../nbs/00_data.ipynb #6eca38dc
-def load_cifar10(data_dir=None, # folder with `cifar-10-batches-py/` or `train/`+`test/` image folders; `None`: `default_data_dir()`
+def load_cifar10(data_dir=None, # folder with cifar-10-batches-py/ or train/+test/ image folders; None: default_data_dir()
                  train:bool=True, # the 50,000 training images, else the 10,000 test images
                  download:bool=True, # download through torchvision when the folder holds neither layout
                 ) -> tuple:
@@ -250,7 +250,7 @@ def seed_pipeline(tfm, # an albumentations pipeline; anything else is returned a
                  ):
     "Seed `tfm` with one generator per transform, each drawn from `seed` (albumentations' `set_random_seed` gives them all the same)."
     parts = albu_parts(tfm)
-    if hasattr(tfm, 'set_random_seed'): tfm.set_random_seed(seed)  # also sets Compose's own `seed`
+    if hasattr(tfm, 'set_random_seed'): tfm.set_random_seed(seed)  # also sets Compose's own seed
     for o, ss in zip(parts, np.random.SeedSequence(seed).spawn(len(parts))):
         o.random_generator, o.py_random = np.random.default_rng(ss), random.Random(int(ss.generate_state(1)[0]))
     return tfm
@@ -258,15 +258,15 @@ def seed_pipeline(tfm, # an albumentations pipeline; anything else is returned a
 class CIFAR10Dataset(Dataset):
     "Images `x` and labels `y` as a torch Dataset of `(float CHW tensor, int label)`, through the pipeline `tfm`."
     def __init__(self,
-                 x:np.ndarray, # uint8 images `[N,32,32,3]`
-                 y:np.ndarray, # integer labels `[N]`
-                 tfm=None, # albumentations pipeline, called as `tfm(image=img)['image']`; `None`: scale to 0..1 and normalise
+                 x:np.ndarray, # uint8 images [N,32,32,3]
+                 y:np.ndarray, # integer labels [N]
+                 tfm=None, # albumentations pipeline, called as tfm(image=img)['image']; None: scale to 0..1 and normalise
                 ):
         if len(x) != len(y): raise ValueError(f"x holds {len(x)} images but y {len(y)} labels: pass one label per image")
         self.x, self.y, self.tfm = x, y, tfm
     def __len__(self): return len(self.x)
     def __getitem__(self, i):
-        if isinstance(i, tuple):  # `(seed, index)` from a `SeededSampler`: the pipeline restarts from the batch's seed
+        if isinstance(i, tuple):  # (seed, index) from a SeededSampler: the pipeline restarts from the batch's seed
             s, i = i
             if self.tfm is not None and s != getattr(self, '_seed', None): seed_pipeline(self.tfm, s); self._seed = s
         img = self.x[i]
@@ -276,7 +276,7 @@ class CIFAR10Dataset(Dataset):
 # %% ../nbs/00_data.ipynb #ea3ca910
 def stratified_sample(y:np.ndarray, # integer labels
                       n:int, # how many indices to draw, spread equally over the classes
-                      seed:int=42, # seed of the draw; `None`: a different draw each time
+                      seed:int=42, # seed of the draw; None: a different draw each time
                      ) -> np.ndarray:
     "Sorted indices of `n` items of `y`, the same number from each class (a remainder goes to randomly chosen classes)."
     cls, counts = np.unique(y, return_counts=True)
@@ -299,10 +299,10 @@ def stratified_split(y:np.ndarray, # integer labels
 
 # %% ../nbs/00_data.ipynb #06464411
 def split_indices(y:np.ndarray, # integer labels of all the items
-                  subset:int=None, # keep this many items, equally many per class; `None`: all
+                  subset:int=None, # keep this many items, equally many per class; None: all
                   valid_pct:float=0., # fraction of the kept items held out for validation; 0: no validation part
                   seed:int=42, # seed of the subset and the split
-                  name:str='subset', # what the caller calls `subset`, for the error message
+                  name:str='subset', # what the caller calls subset, for the error message
                  ) -> tuple:
     "Indices into `y` `(train_idx, valid_idx)`: a stratified `subset`, then a stratified `valid_pct` of it held out (`valid_idx` is `None` without)."
     if subset is not None and not 0 < subset <= len(y):
@@ -317,7 +317,7 @@ def default_num_workers() -> int:
     "DataLoader workers by default: one per available CPU less one for the main process, at most 8."
     return max(0, min(_n_cpus() - 1, 8))
 
-def seed_worker(worker_id:int, # the worker's index, as a DataLoader passes it to `worker_init_fn`
+def seed_worker(worker_id:int, # the worker's index, as a DataLoader passes it to worker_init_fn
                ):
     "Seed `random`, numpy and the dataset's albumentations pipeline in a DataLoader worker from torch's seed for it."
     s = torch.initial_seed() % 2**32  # base seed (drawn from the loader's generator) + worker_id
@@ -329,8 +329,8 @@ class SeededSampler(torch.utils.data.Sampler):
     "A shuffled order of `n` indices, each given as `(seed of its batch, index)`: a batch's augmentations then depend only on `generator`."
     def __init__(self,
                  n:int, # the dataset's length
-                 bs:int, # the loader's batch size: the seed changes every `bs` indices
-                 generator:torch.Generator=None, # draws the order and the seeds; `None`: a fresh one
+                 bs:int, # the loader's batch size: the seed changes every bs indices
+                 generator:torch.Generator=None, # draws the order and the seeds; None: a fresh one
                 ):
         self.n, self.bs, self.generator = n, bs, generator if generator is not None else torch.Generator().manual_seed(torch.seed())
     def __len__(self): return self.n
@@ -342,7 +342,7 @@ class DataLoaders:
     "The `train`, `valid` (`None` without a validation split) and `test` DataLoaders of an experiment."
     def __init__(self,
                  train:DataLoader, # training batches, shuffled
-                 valid:DataLoader=None, # validation batches held out of the training set; `None` without a split
+                 valid:DataLoader=None, # validation batches held out of the training set; None without a split
                  test:DataLoader=None, # test batches
                  classes=CIFAR10_CLASSES, # class names, indexed by label
                 ):
@@ -357,21 +357,21 @@ def _pipeline(tfm, seed):
     return tfm if seed is None else seed_pipeline(tfm, seed)
 
 def get_dataloaders(bs:int=128, # training batch size
-                    train_tfm=None, # albumentations pipeline for training images; `None`: only normalise
-                    test_tfm=None, # pipeline for validation and test images; `None`: only normalise
-                    data_dir=None, # passed to `load_cifar10`; `None`: `$CIFAR_LIT_DATA` or the per-user cache
-                    num_workers:int=None, # DataLoader worker processes; `None`: `default_num_workers()`
-                    pin_memory:bool=None, # pin batches in memory; `None`: when CUDA is available
-                    subset:int=None, # train on this many training images, equally many per class; `None`: all
+                    train_tfm=None, # albumentations pipeline for training images; None: only normalise
+                    test_tfm=None, # pipeline for validation and test images; None: only normalise
+                    data_dir=None, # passed to load_cifar10; None: $CIFAR_LIT_DATA or the per-user cache
+                    num_workers:int=None, # DataLoader worker processes; None: default_num_workers()
+                    pin_memory:bool=None, # pin batches in memory; None: when CUDA is available
+                    subset:int=None, # train on this many training images, equally many per class; None: all
                     valid_pct:float=0., # fraction of the (subset of the) training images held out for validation
-                    seed:int=42, # seed of the subset, split, shuffling and augmentations; `None`: unseeded
-                    test_bs:int=None, # batch size of validation and test; `None`: `bs`
-                    download:bool=True, # let `load_cifar10` download when the data is not there
-                    test_subset:int=None, # evaluate on this many test images, equally many per class; `None`: all
+                    seed:int=42, # seed of the subset, split, shuffling and augmentations; None: unseeded
+                    test_bs:int=None, # batch size of validation and test; None: bs
+                    download:bool=True, # let load_cifar10 download when the data is not there
+                    test_subset:int=None, # evaluate on this many test images, equally many per class; None: all
                     drop_last:bool=False, # drop the last, incomplete, training batch
-                    fast:bool=False, # `FastLoader`s (`cifar_lit.fast`): uint8 images on `device`, augmented there a batch at a time
-                    device=None, # with `fast`: where images and batches live; `None`: CUDA when available, else the CPU
-                    channels_last:bool=False, # with `fast`: batches in channels-last memory format
+                    fast:bool=False, # FastLoaders (cifar_lit.fast): uint8 images on device, augmented there a batch at a time
+                    device=None, # with fast: where images and batches live; None: CUDA when available, else the CPU
+                    channels_last:bool=False, # with fast: batches in channels-last memory format
                    ) -> DataLoaders:
     "Train, validation and test loaders of CIFAR-10 with the pipelines `train_tfm` and `test_tfm`: DataLoaders, or `FastLoader`s when `fast`."
     x, y = load_cifar10(data_dir, train=True, download=download)
@@ -381,7 +381,7 @@ def get_dataloaders(bs:int=128, # training batch size
     train, valid, test = (x[ti], y[ti]), None if vi is None else (x[vi], y[vi]), (xt[ei], yt[ei])
     if fast:
         from cifar_lit.fast import FastLoader, fast_aug
-        augs = fast_aug(train_tfm), fast_aug(test_tfm)  # a recipe name or `FastAug` is welcome here too
+        augs = fast_aug(train_tfm), fast_aug(test_tfm)  # a recipe name or FastAug is welcome here too
         def dl(xy, b, train):
             return FastLoader(*xy, b, augs[0 if train else 1], shuffle=train, drop_last=train and drop_last, device=device,
                               seed=seed, channels_last=channels_last)
@@ -401,8 +401,8 @@ def get_dataloaders(bs:int=128, # training batch size
 
 # %% ../nbs/00_data.ipynb #b2a865f3
 def denormalize(x, # normalised image(s), CHW or BCHW, tensor or array
-                mean=CIFAR10_MEAN, # per-channel mean used by `Normalize`
-                std=CIFAR10_STD, # per-channel std used by `Normalize`
+                mean=CIFAR10_MEAN, # per-channel mean used by Normalize
+                std=CIFAR10_STD, # per-channel std used by Normalize
                ):
     "Undo `Normalize(mean, std)` on `x`: values clipped to 0..1, channels last (HWC or BHWC), same type as `x`."
     if isinstance(x, torch.Tensor):
@@ -412,13 +412,13 @@ def denormalize(x, # normalised image(s), CHW or BCHW, tensor or array
     return np.moveaxis(np.clip(np.asarray(x, np.float32)*s + m, 0, 1), -3, -1)
 
 # %% ../nbs/00_data.ipynb #57af8326
-def show_batch(dl:DataLoader, # yields `(images, labels)` batches of normalised CHW images
+def show_batch(dl:DataLoader, # yields (images, labels) batches of normalised CHW images
                n:int=16, # how many images to show
                ncols:int=8, # images per row
                classes=CIFAR10_CLASSES, # class names, indexed by label
-               mean=CIFAR10_MEAN, # per-channel mean used by `Normalize`
-               std=CIFAR10_STD, # per-channel std used by `Normalize`
-               figsize=None, # figure size in inches; `None`: 1.5 per image
+               mean=CIFAR10_MEAN, # per-channel mean used by Normalize
+               std=CIFAR10_STD, # per-channel std used by Normalize
+               figsize=None, # figure size in inches; None: 1.5 per image
               ):
     "Show the first `n` images of `dl`, titled with their class names; returns the matplotlib figure."
     import matplotlib.pyplot as plt

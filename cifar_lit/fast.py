@@ -18,8 +18,8 @@ from .data import CIFAR10_MEAN, CIFAR10_STD
 from .transforms import get_transforms
 
 # %% ../nbs/08_fast.ipynb #ab9ddd0a
-def pack(x, # uint8 images `[N,H,W,3]` (numpy or tensor), as `load_cifar10` returns them
-         device=None, # where the packed tensor lives; `None`: where `x` is
+def pack(x, # uint8 images [N,H,W,3] (numpy or tensor), as load_cifar10 returns them
+         device=None, # where the packed tensor lives; None: where x is
         ) -> torch.Tensor:
     "Pack uint8 RGB images into int32 `[N,H,W]`, one `RGB0` word per pixel."
     x = torch.as_tensor(np.ascontiguousarray(x) if isinstance(x, np.ndarray) else x, device=device)
@@ -27,7 +27,7 @@ def pack(x, # uint8 images `[N,H,W,3]` (numpy or tensor), as `load_cifar10` retu
         raise ValueError(f"pack wants uint8 images [N,H,W,3], got {x.dtype} {tuple(x.shape)}: pass the arrays of load_cifar10")
     return F.pad(x, (0, 1)).view(torch.int32).squeeze(-1)
 
-def unpack(px:torch.Tensor, # packed images `[B,H,W]`, from `pack`
+def unpack(px:torch.Tensor, # packed images [B,H,W], from pack
            channels_last:bool=False, # return the batch in channels-last memory format
           ) -> torch.Tensor:
     "Float32 pixel values 0..255 `[B,3,H,W]` of packed images."
@@ -65,27 +65,27 @@ def _idx(m, dev): return m.cpu().nonzero()[:, 0].to(dev)  # indices from a CPU m
 class FastOp:
     "Base of the batched ops: `sample` draws per-image parameters, `__call__` applies them, `replay` runs albumentations."
     key, packed = None, False  # name of the op's parameters; whether it works on packed pixels
-    def __init__(self, src=(), # the albumentations transform(s) it stands for, run by `replay`
+    def __init__(self, src=(), # the albumentations transform(s) it stands for, run by replay
                 ): self.src = list(src)
     def __repr__(self): return f"{type(self).__name__}({', '.join(f'{k}={v}' for k,v in self._args().items())})"
     def _args(self): return {}
     def sample(self, n:int, # number of images
-               g:torch.Generator=None, # CPU generator to draw from; `None`: torch's default one
+               g:torch.Generator=None, # CPU generator to draw from; None: torch's default one
               ):
         "Per-image parameters of `n` images (`None` for an op without any)."
         return None
-    def __call__(self, x:torch.Tensor, # a batch: packed int32 `[B,H,W]`, or float `[B,3,H,W]` pixel levels
-                 p=None, # the batch's parameters, from `sample(len(x))`
+    def __call__(self, x:torch.Tensor, # a batch: packed int32 [B,H,W], or float [B,3,H,W] pixel levels
+                 p=None, # the batch's parameters, from sample(len(x))
                 ) -> torch.Tensor:
         "Apply the op to the batch `x` (left unchanged) with the parameters `p`."
         return self.apply_(x.clone(), p)
-    def apply_(self, x:torch.Tensor, # a batch, as for `__call__`; it may be overwritten
+    def apply_(self, x:torch.Tensor, # a batch, as for __call__; it may be overwritten
                p=None, # the batch's parameters
               ) -> torch.Tensor:
         "Like `__call__`, but may write into `x`."
         raise NotImplementedError
     def replay(self, img:np.ndarray, # one uint8 HWC image
-               p=None, # that image's parameters (one row of `sample`'s)
+               p=None, # that image's parameters (one row of sample's)
               ) -> np.ndarray:
         "albumentations' own transform(s) applied to `img` with the parameters `p`: the oracle of the tests."
         raise NotImplementedError
@@ -99,7 +99,7 @@ class PadCrop(FastOp):
                  crop=(32, 32), # height and width of the crop
                  border='constant', # 'constant', 'replicate', 'reflect_101' or 'reflect' (OpenCV's border modes)
                  fill=0, # the border's value (pixel levels) under 'constant'
-                 src=(), # the albumentations transform(s) it stands for, run by `replay`
+                 src=(), # the albumentations transform(s) it stands for, run by replay
                 ):
         super().__init__(src)
         (H, W), (pt, pb, pl, pr) = size, pads
@@ -115,11 +115,11 @@ class PadCrop(FastOp):
         (ch, cw), off, j = self.crop, off.cpu(), torch.arange(self.crop[1])
         ri = off[:, :1] + torch.arange(ch)
         return ri, off[:, 1:] + (j if flip is None else torch.where(flip.cpu()[:, None], cw - 1 - j, j))
-    def gather(self, store:torch.Tensor, # images `[N,H,W]`: packed, or one channel each
-               idx:torch.Tensor, # the batch's indices into `store`
-               off:torch.Tensor, # crop offsets `[B,2]` (y, x) in padded coordinates, from `sample`
-               flip:torch.Tensor=None, # `[B]` booleans: mirror these crops; `None`: none
-               paint:bool=True, # paint the border with `fill` (`BORDER_CONSTANT`); `False`: leave the edge pixels
+    def gather(self, store:torch.Tensor, # images [N,H,W]: packed, or one channel each
+               idx:torch.Tensor, # the batch's indices into store
+               off:torch.Tensor, # crop offsets [B,2] (y, x) in padded coordinates, from sample
+               flip:torch.Tensor=None, # [B] booleans: mirror these crops; None: none
+               paint:bool=True, # paint the border with fill (BORDER_CONSTANT); False: leave the edge pixels
               ) -> torch.Tensor:
         "Crops at `off` (flipped where `flip`) of images `idx` of `store`: a row lookup, then a column gather."
         dev, (H, W), (ch, cw), B = store.device, self.size, self.crop, len(idx)
@@ -152,7 +152,7 @@ class Flip(FastOp):
     "Mirror left-right a random subset of the images, as `HorizontalFlip(p)`."
     key, packed = 'flip', True
     def __init__(self, p=0.5, # probability of flipping an image
-                 src=(), # the albumentations transform(s) it stands for, run by `replay`
+                 src=(), # the albumentations transform(s) it stands for, run by replay
                 ): super().__init__(src); self.p = p
     def _args(self): return dict(p=self.p)
     def sample(self, n, g): return _on(n, self.p, g)
@@ -170,7 +170,7 @@ class CutOut(FastOp):
                  hole_w=(16, 16), # range of the hole width: pixels (ints) or fractions of the width (floats)
                  fill=0, # fill value (pixel levels), truncated to uint8 like albumentations does
                  p=0.5, # probability of cutting holes into an image
-                 src=(), # the albumentations transform(s) it stands for, run by `replay`
+                 src=(), # the albumentations transform(s) it stands for, run by replay
                 ):
         super().__init__(src)
         self.size, self.n_holes, self.hole_h, self.hole_w, self.p, self.fill = size, n_holes, hole_h, hole_w, p, _u8(fill, trunc=True)
@@ -229,8 +229,8 @@ class Rotate(FastOp):
                  p=0.5, # probability of rotating an image
                  border='constant', # 'constant', 'replicate' or 'reflect_101' (OpenCV's border modes)
                  fill=0, # the border's value (pixel levels) under 'constant'
-                 mode='bilinear', # 'bilinear' (`cv2.INTER_LINEAR`) or 'nearest' (`cv2.INTER_NEAREST`)
-                 src=(), # the albumentations transform(s) it stands for, run by `replay`
+                 mode='bilinear', # 'bilinear' (cv2.INTER_LINEAR) or 'nearest' (cv2.INTER_NEAREST)
+                 src=(), # the albumentations transform(s) it stands for, run by replay
                 ):
         super().__init__(src)
         if border not in _PADDING: raise ValueError(f"Rotate's border {border!r} has no fast equivalent: use one of {list(_PADDING)}")
@@ -257,7 +257,7 @@ _SDIV = torch.tensor([0] + [round((255 << 12)/i) for i in range(1, 256)], dtype=
 _HDIV = torch.tensor([0] + [round((180 << 12)/(6*i)) for i in range(1, 256)], dtype=torch.int32)
 _SECTOR = torch.tensor([[1, 3, 0], [1, 0, 2], [3, 0, 1], [0, 2, 1], [0, 1, 3], [2, 1, 0]])
 
-def rgb2hsv_cv2(x:torch.Tensor, # RGB pixel levels `[B,3,H,W]`, integers 0..255 of any dtype
+def rgb2hsv_cv2(x:torch.Tensor, # RGB pixel levels [B,3,H,W], integers 0..255 of any dtype
                ) -> torch.Tensor:
     "OpenCV's 8-bit `COLOR_RGB2HSV` of a batch, exactly (int32 `[B,3,H,W]`, hue 0..179)."
     r, g, b = x.int().unbind(1)
@@ -268,7 +268,7 @@ def rgb2hsv_cv2(x:torch.Tensor, # RGB pixel levels `[B,3,H,W]`, integers 0..255 
     h = (h*_HDIV.to(x.device)[d] + 2048) >> 12
     return torch.stack([h + 180*(h < 0), s, v], 1)
 
-def hsv2rgb_cv2(hsv:torch.Tensor, # OpenCV 8-bit HSV levels `[B,3,H,W]`
+def hsv2rgb_cv2(hsv:torch.Tensor, # OpenCV 8-bit HSV levels [B,3,H,W]
                ) -> torch.Tensor:
     "OpenCV's 8-bit `COLOR_HSV2RGB` of a batch as float32 levels, truncated like its vectorised path."
     h, s, v = hsv.float().unbind(1)
@@ -285,7 +285,7 @@ class HSV(FastOp):
                  sat=(-30, 30), # range of the saturation shift (levels)
                  val=(-20, 20), # range of the value shift (levels)
                  p=0.5, # probability of shifting an image
-                 src=(), # the albumentations transform(s) it stands for, run by `replay`
+                 src=(), # the albumentations transform(s) it stands for, run by replay
                 ):
         super().__init__(src); self.lims, self.p = (tuple(hue), tuple(sat), tuple(val)), p
     def _args(self): return dict(hue=self.lims[0], sat=self.lims[1], val=self.lims[2], p=self.p)
@@ -311,8 +311,8 @@ class Normalize(FastOp):
     "Standardise pixel levels per channel, as albumentations' `Normalize(mean, std, max_pixel_value)`."
     def __init__(self, mean=CIFAR10_MEAN, # per-channel mean, 0..1 scale
                  std=CIFAR10_STD, # per-channel standard deviation, 0..1 scale
-                 max_pixel_value=255., # the pixel level that `mean` and `std` scale to
-                 src=(), # the albumentations transform(s) it stands for, run by `replay`
+                 max_pixel_value=255., # the pixel level that mean and std scale to
+                 src=(), # the albumentations transform(s) it stands for, run by replay
                 ):
         super().__init__(src)
         self.mean, self.std, self.mpv = tuple(mean), tuple(std), max_pixel_value
@@ -375,7 +375,7 @@ def _crop_op(ts, size):
 # %% ../nbs/08_fast.ipynb #35221717
 class FastAug:
     "A train or test pipeline as batched tensor ops with per-image parameters: `apply(store, idx, sample(n, g))`."
-    def __init__(self, ops, # `FastOp`s in order; a `Normalize()` (CIFAR-10 statistics) is appended if the last is not one
+    def __init__(self, ops, # FastOps in order; a Normalize() (CIFAR-10 statistics) is appended if the last is not one
                  size=(32, 32), # height and width of the incoming images
                 ):
         self.ops, self.size = list(ops), size
@@ -385,7 +385,7 @@ class FastAug:
     def __repr__(self): return f"{type(self).__name__}({', '.join(map(repr, self.ops))})"
 
     @classmethod
-    def from_albu(cls, tfm, # an albumentations `Compose` (a recipe's train or test pipeline)
+    def from_albu(cls, tfm, # an albumentations Compose (a recipe's train or test pipeline)
                   size=(32, 32), # height and width of the incoming images
                  ):
         "The fast equivalent of the albumentations pipeline `tfm`, transform by transform."
@@ -405,14 +405,14 @@ class FastAug:
         return cls(ops, size0)
 
     def sample(self, n:int, # number of images
-               g:torch.Generator=None, # CPU generator to draw from; `None`: torch's default one
+               g:torch.Generator=None, # CPU generator to draw from; None: torch's default one
               ) -> dict:
         "Per-image parameters of every op for `n` images, keyed by op (`'crop'`, `'flip'`, `'holes'`, `'angle'`, `'hsv'`)."
         return {o.key: o.sample(n, g) for o in self.ops if o.key}
 
-    def apply(self, store:torch.Tensor, # packed images `[N,H,W]` (`pack`), on the device to compute on
-              idx:torch.Tensor, # indices of the batch's images in `store`
-              params:dict, # from `sample(len(idx))`
+    def apply(self, store:torch.Tensor, # packed images [N,H,W] (pack), on the device to compute on
+              idx:torch.Tensor, # indices of the batch's images in store
+              params:dict, # from sample(len(idx))
               channels_last:bool=False, # return the batch in channels-last memory format
              ) -> torch.Tensor:
         "The augmented, normalised float32 batch `[B,3,H,W]` of images `idx` of `store` under `params`."
@@ -426,9 +426,9 @@ class FastAug:
         for o in ops[i:]: x = o.apply_(x, params.get(o.key))
         return x
 
-    def __call__(self, x, # uint8 images `[B,H,W,3]`, as `load_cifar10` gives them
-                 params:dict=None, # from `sample(len(x))`; `None`: draw them from `g`
-                 g:torch.Generator=None, # generator for the parameters when `params` is `None`
+    def __call__(self, x, # uint8 images [B,H,W,3], as load_cifar10 gives them
+                 params:dict=None, # from sample(len(x)); None: draw them from g
+                 g:torch.Generator=None, # generator for the parameters when params is None
                  channels_last:bool=False, # return the batch in channels-last memory format
                 ) -> torch.Tensor:
         "Augment and normalise a batch of uint8 HWC images: float32 `[B,3,H,W]`."
@@ -436,15 +436,15 @@ class FastAug:
         return self.apply(pack(x), torch.arange(len(x)), params, channels_last)
 
     def replay(self, img:np.ndarray, # one uint8 HWC image
-               params:dict, # from `sample`
-               i:int=0, # which image of `params` to use
+               params:dict, # from sample
+               i:int=0, # which image of params to use
               ) -> np.ndarray:
         "albumentations' output (HWC float32) for `img` under the `i`-th image's parameters: the oracle of the tests."
         for o in self.ops: img = o.replay(img, None if o.key is None else params[o.key][i])
         return img
 
 # %% ../nbs/08_fast.ipynb #7c60d7b8
-def fast_aug(recipe=None, # a recipe of `cifar_lit.transforms.RECIPES` ('s9', 's10', 's11', 's12'), an albumentations `Compose`, a `FastAug`, or `None`: only normalise
+def fast_aug(recipe=None, # a recipe of cifar_lit.transforms.RECIPES ('s9', 's10', 's11', 's12'), an albumentations Compose, a FastAug, or None: only normalise
              train:bool=True, # the recipe's train pipeline, else its test pipeline
             ) -> FastAug:
     "The `FastAug` of `recipe`'s train (or test) pipeline."
@@ -467,14 +467,14 @@ class _Items:
 
 class FastLoader:
     "uint8 images held on `device`, served as augmented, normalised `(x, y)` batches like a DataLoader."
-    def __init__(self, x, # uint8 images `[N,32,32,3]`, as `load_cifar10` returns them
-                 y, # integer labels `[N]`
+    def __init__(self, x, # uint8 images [N,32,32,3], as load_cifar10 returns them
+                 y, # integer labels [N]
                  bs:int=128, # batch size
-                 recipe=None, # recipe name ('s9', 's10', 's11', 's12'), albumentations `Compose` or `FastAug`; `None`: only normalise
+                 recipe=None, # recipe name ('s9', 's10', 's11', 's12'), albumentations Compose or FastAug; None: only normalise
                  shuffle:bool=True, # a new order each epoch
                  drop_last:bool=False, # drop the last, incomplete, batch
-                 device=None, # where images, batches and the augmentation live; `None`: `default_device()`
-                 seed:int=42, # seed of the order and augmentation (epoch `e` uses `(seed, e)`); `None`: unseeded
+                 device=None, # where images, batches and the augmentation live; None: default_device()
+                 seed:int=42, # seed of the order and augmentation (epoch e uses (seed, e)); None: unseeded
                  channels_last:bool=False, # yield batches in channels-last memory format
                  train:bool=True, # a recipe name stands for its train pipeline, else for its test pipeline
                 ):
@@ -498,7 +498,7 @@ class FastLoader:
     def state_dict(self) -> dict:
         "The loader's random state, for checkpoints: its seed and next epoch."
         return dict(seed=self.seed, epoch=self.epoch)
-    def load_state_dict(self, st:dict, # from `state_dict`
+    def load_state_dict(self, st:dict, # from state_dict
                        ):
         "Restore the random state `st`."
         self.seed, self.epoch = st['seed'], st['epoch']

@@ -15,8 +15,8 @@ from .models import summary, eval_mode
 # %% ../nbs/06_gradcam.ipynb #6ed2287f
 def candidate_layers(model:nn.Module, # The network
                      input_size=(1,3,32,32), # Input shape used to measure the maps
-                     depth:int=1, # How deep to list submodules (1: direct children, like `layer3`)
-                     min_size:int=None, # Only layers whose map is at least `min_size` on both sides
+                     depth:int=1, # How deep to list submodules (1: direct children, like layer3)
+                     min_size:int=None, # Only layers whose map is at least min_size on both sides
                     )->dict:
     "Layers of `model` with a 4-D output, as `{name: (H, W)}` of their feature map for an input of `input_size`."
     s = summary(model, input_size, depth=depth, show=False)
@@ -35,8 +35,8 @@ class GradCAM:
     "GradCAM heatmaps of `target_layer` of `model`; call it on a batch, use it as a context manager to remove its hook."
     def __init__(self,
                  model:nn.Module, # The classifier (returns logits)
-                 target_layer, # A submodule of `model`, or its dotted name such as 'layer3'
-                 min_size:int=5, # Smallest feature map (H and W) allowed, for `input_size` inputs
+                 target_layer, # A submodule of model, or its dotted name such as 'layer3'
+                 min_size:int=5, # Smallest feature map (H and W) allowed, for input_size inputs
                  input_size=(1,3,32,32), # Input shape used to check the map size
                 ):
         self.model = model
@@ -93,7 +93,7 @@ def _targets(targets, out):
 @patch
 def __call__(self:GradCAM,
              x:torch.Tensor, # Normalised images [B,3,H,W]
-             targets=None, # Class to explain per image (ints or tensor, or one int for all); `None`: the predicted class
+             targets=None, # Class to explain per image (ints or tensor, or one int for all); None: the predicted class
              return_lowres:bool=False, # Also return the scaled low-resolution maps [B,h,w]
                  ):
     "Heatmaps [B,H,W] in [0,1] for `targets` (default: each image's predicted class), and the low-res maps if asked."
@@ -124,11 +124,11 @@ def __call__(self:GradCAM,
 
 # %% ../nbs/06_gradcam.ipynb #6ed12fdb
 def plot_gradcam(model:nn.Module, # The classifier
-                 mis, # Images to explain: a `Misclassified` (or anything with `x`, `images`, `preds`, `targets`, `classes`)
+                 mis, # Images to explain: a Misclassified (or anything with x, images, preds, targets, classes)
                  layers='layer3', # A layer (module or dotted name) or a list of them, one column each
                  which:str='pred', # CAM for the 'pred'icted class, the 'true' class, or 'both' side by side
                  alpha:float=0.5, # Opacity of the heatmap over the image
-                 per_row:int=None, # Images per row; `None`: as many as fit in about 10 columns
+                 per_row:int=None, # Images per row; None: as many as fit in about 10 columns
                  size:float=1.6, # Width of one panel in inches
                  cmap:str='jet', # Matplotlib colour map of the heatmap
                 )->plt.Figure:

@@ -35,10 +35,10 @@ def _shuffled(dl):
     return 'shuffle=True' if getattr(dl, 'shuffle', False) else None  # a FastLoader; a list of batches is in order
 
 def get_preds(model, # Classifier returning logits
-              dl, # Loader of `(x, y)` batches in dataset order: a DataLoader or FastLoader built with shuffle=False
-              device=None, # Where to run the model; `None`: the model's device
-              amp:bool=False, # bf16 autocast, as the Learner evaluates with `amp` (its `learn.amp`)
-              channels_last:bool=False, # channels-last inputs (the Learner's `learn.channels_last`)
+              dl, # Loader of (x, y) batches in dataset order: a DataLoader or FastLoader built with shuffle=False
+              device=None, # Where to run the model; None: the model's device
+              amp:bool=False, # bf16 autocast, as the Learner evaluates with amp (its learn.amp)
+              channels_last:bool=False, # channels-last inputs (the Learner's learn.channels_last)
              )->Preds:
     "Softmax probabilities, predicted and true classes and dataset indices of all images in `dl`, without autograd."
     how = _shuffled(dl)
@@ -69,8 +69,8 @@ def _cls(c, classes):
     return classes.index(c)
 
 # %% ../nbs/05_interpret.ipynb #c3cf6b87
-def misclassified(p:Preds, # Output of `get_preds`
-                  ds, # The dataset `p` was computed on (the dataloader's `.dataset`), to fetch the images
+def misclassified(p:Preds, # Output of get_preds
+                  ds, # The dataset p was computed on (the dataloader's .dataset), to fetch the images
                   n:int=10, # Number of images
                   by:str='first', # 'first' in dataset order, or 'confident': the most confident mistakes first
                   pred=None, # Only mistakes predicted as this class (name or index)
@@ -93,7 +93,7 @@ def misclassified(p:Preds, # Output of `get_preds`
     return Misclassified(x, imgs, p.preds[sel], p.targets[sel], p.confidence[sel], p.idxs[sel], classes)
 
 # %% ../nbs/05_interpret.ipynb #aa8b1d78
-def plot_misclassified(mis:Misclassified, # Output of `misclassified`
+def plot_misclassified(mis:Misclassified, # Output of misclassified
                        ncols:int=5, # Images per row
                        conf:bool=True, # Show the confidence of the prediction
                        size:float=2.2, # Width of one image in inches
@@ -111,21 +111,21 @@ def plot_misclassified(mis:Misclassified, # Output of `misclassified`
     return fig
 
 # %% ../nbs/05_interpret.ipynb #1f4ec11e
-def confusion_matrix(p:Preds, # Output of `get_preds`
-                     num_classes:int=None, # Number of classes; `None`: `p.probs.shape[1]`
+def confusion_matrix(p:Preds, # Output of get_preds
+                     num_classes:int=None, # Number of classes; None: p.probs.shape[1]
                     )->torch.Tensor:
     "Counts `[actual, predicted]` as an int64 tensor."
     c = num_classes or p.probs.shape[1]
     return torch.bincount(p.targets*c + p.preds, minlength=c*c).view(c, c)
 
-def per_class_accuracy(p:Preds, # Output of `get_preds`
+def per_class_accuracy(p:Preds, # Output of get_preds
                        classes=CIFAR10_CLASSES, # Class names
                       )->dict:
     "Accuracy of each class (recall: right answers over images of that class); `nan` for a class with no images."
     cm = confusion_matrix(p, len(classes))
     return {c: (cm[i,i] / cm[i].sum()).item() if cm[i].sum() else float('nan') for i,c in enumerate(classes)}
 
-def most_confused(p:Preds, # Output of `get_preds`
+def most_confused(p:Preds, # Output of get_preds
                   n:int=5, # Number of pairs
                   classes=CIFAR10_CLASSES, # Class names
                  )->list:
@@ -137,7 +137,7 @@ def most_confused(p:Preds, # Output of `get_preds`
     return [(classes[int(i)//c], classes[int(i)%c], int(v)) for v,i in zip(vals[:n], flat[:n]) if v > 0]
 
 # %% ../nbs/05_interpret.ipynb #a552dad4
-def plot_confusion_matrix(p:Preds, # Output of `get_preds`
+def plot_confusion_matrix(p:Preds, # Output of get_preds
                           classes=CIFAR10_CLASSES, # Class names
                           normalize:bool=False, # Show each row as fractions of the true class instead of counts
                           figsize=(6,6), # Figure size

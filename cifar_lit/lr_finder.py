@@ -30,12 +30,12 @@ def range_lrs(start_lr:float, # LR of the first iteration
 class LRFinder:
     "Leslie Smith's LR range test for `model`, `optimizer` and `criterion`; the state is restored after each test."
     def __init__(self,
-                 model:nn.Module, # the model to test; its state is the same after `range_test` as before
-                 optimizer:torch.optim.Optimizer, # optimizer over `model`'s parameters; its LR is the default `start_lr`
-                 criterion, # loss function, called as `criterion(model(x), y)`
-                 device=None, # device for the test (e.g. 'cuda'); `None`: the device the model is on
-                 amp:bool=False, # mixed precision: the forward pass under `torch.autocast`, as the training will run
-                 amp_dtype=torch.bfloat16, # `torch.bfloat16`, or `torch.float16` (with a gradient scaler)
+                 model:nn.Module, # the model to test; its state is the same after range_test as before
+                 optimizer:torch.optim.Optimizer, # optimizer over model's parameters; its LR is the default start_lr
+                 criterion, # loss function, called as criterion(model(x), y)
+                 device=None, # device for the test (e.g. 'cuda'); None: the device the model is on
+                 amp:bool=False, # mixed precision: the forward pass under torch.autocast, as the training will run
+                 amp_dtype=torch.bfloat16, # torch.bfloat16, or torch.float16 (with a gradient scaler)
                  channels_last:bool=False, # NHWC batches, and the model in channels-last during the test
                 ):
         self.model,self.optimizer,self.criterion = model,optimizer,criterion
@@ -75,7 +75,7 @@ class LRFinder:
 def _check_not_empty(dl, name):
     "Raise when `dl` has a length and it is 0"
     try: n = len(dl)
-    except TypeError: return  # no length (an iterable dataset): `_cycle` or `_validate` will find out
+    except TypeError: return  # no length (an iterable dataset): _cycle or _validate will find out
     if n == 0: raise ValueError(f"`{name}` is empty (length 0): give it at least one batch "
                                 "(check the dataset size, `batch_size` and `drop_last`)")
 
@@ -150,14 +150,14 @@ def _check_args(num_iter, step_mode, smooth_f, accumulation_steps, starts, end_l
 
 @patch
 def range_test(self:LRFinder,
-               train_loader, # re-iterable of `(x, y, ...)` batches (e.g. a `DataLoader`); restarted when it runs out
+               train_loader, # re-iterable of (x, y, ...) batches (e.g. a DataLoader); restarted when it runs out
                val_loader=None, # if given, the loss after each step is the mean loss over it (slower, less noisy)
-               start_lr:float=None, # LR of the first iteration, for all param groups; `None`: the optimizer's LRs
+               start_lr:float=None, # LR of the first iteration, for all param groups; None: the optimizer's LRs
                end_lr:float=10, # LR of the last iteration
                num_iter:int=100, # number of iterations (optimizer steps)
                step_mode:str='exp', # 'exp': log-spaced LRs (fastai), 'linear': evenly spaced LRs (Smith 2015)
                smooth_f:float=0.05, # weight of the new loss in the exponential smoothing, in [0, 1); 0: no smoothing
-               diverge_th:float=5, # stop once the smoothed loss exceeds `diverge_th` times the best smoothed loss
+               diverge_th:float=5, # stop once the smoothed loss exceeds diverge_th times the best smoothed loss
                accumulation_steps:int=1, # batches whose gradients are accumulated per step; each loss divided by it
                progress:str='auto', # 'bar' (live tqdm), 'line' (a line every half minute), 'none'; 'auto': a bar in a terminal or notebook, else lines
               ):
@@ -274,8 +274,8 @@ def _trimmed(self:LRFinder, skip_start, skip_end):
 @patch
 def suggestion(self:LRFinder,
                method:str='steep', # 'steep' (fastest descent), 'valley' (fastai's), 'min' (lowest / 10), 'lowest', 'falling'
-               skip_start:int=10, # points dropped at the start of `history`
-               skip_end:int=5, # points dropped at the end of `history`
+               skip_start:int=10, # points dropped at the start of history
+               skip_end:int=5, # points dropped at the end of history
               )->float:
     "A suggested LR from the last range test, by `method`."
     if method not in SUGGESTIONS: raise ValueError(f"Unknown method={method!r}: use one of {', '.join(map(repr, SUGGESTIONS))}")
@@ -286,10 +286,10 @@ def suggestion(self:LRFinder,
 # %% ../nbs/03_lr_finder.ipynb #9782ca32
 @patch
 def plot(self:LRFinder,
-         ax=None, # matplotlib axes to draw on; `None`: a new figure
+         ax=None, # matplotlib axes to draw on; None: a new figure
          suggest=True, # mark suggestions: True (all), False, or a method name or list of them
-         skip_start:int=10, # points dropped at the start of `history`
-         skip_end:int=5, # points dropped at the end of `history`
+         skip_start:int=10, # points dropped at the start of history
+         skip_end:int=5, # points dropped at the end of history
          log_lr:bool=True, # log scale for the LR axis
         ):
     "Plot the loss against the LR of the last range test, with suggested LRs marked; returns the figure."
@@ -318,7 +318,7 @@ def onecycle_kwargs(max_lr:float, # peak LR, e.g. a suggestion of the range test
                     epochs:int, # epochs of training
                     steps_per_epoch:int, # batches (scheduler steps) per epoch
                     peak_epoch:float, # the LR peaks on the last batch of this epoch (counting from 1)
-                    min_lr:float=None, # starting LR; `None`: `max_lr/25`, `OneCycleLR`'s default
+                    min_lr:float=None, # starting LR; None: max_lr/25, OneCycleLR's default
                     annihilate:bool=False, # False: end at the starting LR; True: end at the starting LR / 1e4
                     anneal_strategy:str='cos', # 'cos' or 'linear' (Smith's original) ramps
                    )->dict:
@@ -348,7 +348,7 @@ def range_test_conclusive(losses, # the smoothed losses of the range test, in or
     losses = [float(o) for o in losses if np.isfinite(o)]
     return len(losses) > 1 and min(losses) <= (1-drop)*losses[0]
 
-def lr_policy(finder:LRFinder, # a finder after its `range_test`
+def lr_policy(finder:LRFinder, # a finder after its range_test
               sched:str, # the schedule the LR is for: 'onecycle' (two bounds) or any other (one LR)
               fallback_lr:float, # the recipe's own LR, kept when the test is inconclusive
              ) -> dict:
@@ -365,17 +365,17 @@ def lr_policy(finder:LRFinder, # a finder after its `range_test`
 
 def find_lr(model:nn.Module, # the network (its weights and the optimizer are restored afterwards)
             dl, # the training loader
-            sched:str, # the schedule the LR is for: 'onecycle' or any other (see `lr_policy`)
+            sched:str, # the schedule the LR is for: 'onecycle' or any other (see lr_policy)
             fallback_lr:float, # the recipe's LR, kept when the test is inconclusive
             momentum:float=0.9, # the run's SGD momentum
             nesterov:bool=False, # and Nesterov
             wd:float=0., # and weight decay
-            num_iter:int=None, # iterations; `None`: `lr_iters(len(dl))`
-            device=None, # where to run it; `None`: where the model is
+            num_iter:int=None, # iterations; None: lr_iters(len(dl))
+            device=None, # where to run it; None: where the model is
             amp:bool=False, # bf16 autocast, as in training
             channels_last:bool=False, # channels-last, as in training
-            fig_path=None, # where to save the plot; `None`: no plot
-            progress:str='auto', # as `LRFinder.range_test`'s
+            fig_path=None, # where to save the plot; None: no plot
+            progress:str='auto', # as LRFinder.range_test's
            ) -> dict:
     "Run a recipe's range test and return `lr_policy`'s LRs, with `num_iter`, `seconds` and the test's `history`."
     from cifar_lit.train import get_optimizer

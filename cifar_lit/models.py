@@ -14,7 +14,7 @@ NORMS = ('bn', 'ln', 'gn', 'in')
 
 def norm_layer(norm:str, # One of 'bn' (batch), 'ln' (layer), 'gn' (group), 'in' (instance)
                c:int, # Number of channels
-               groups:int=8, # Number of groups for `norm='gn'`
+               groups:int=8, # Number of groups for norm='gn'
               )->nn.Module:
     "A normalisation layer for `c` channels chosen by `norm`."
     if norm == 'bn': return nn.BatchNorm2d(c)
@@ -33,8 +33,8 @@ class BasicBlock(nn.Module):
                  ni:int, # Input channels
                  nf:int, # Output channels
                  stride:int=1, # Stride of the first conv (2 halves the resolution)
-                 norm:str='bn', # Normalisation, see `norm_layer`
-                 groups:int=8, # Groups for `norm='gn'`
+                 norm:str='bn', # Normalisation, see norm_layer
+                 groups:int=8, # Groups for norm='gn'
                 ):
         super().__init__()
         self.conv1 = nn.Conv2d(ni, nf, 3, stride, 1, bias=False)
@@ -53,11 +53,11 @@ class BasicBlock(nn.Module):
 class ResNet(nn.Module):
     "CIFAR ResNet: 3×3 stem without max-pool, four stages of `block`s, global average pool, linear head."
     def __init__(self,
-                 block, # Residual block class, e.g. `BasicBlock`
+                 block, # Residual block class, e.g. BasicBlock
                  num_blocks, # Number of blocks in each of the four stages
                  num_classes:int=10, # Number of output logits
-                 norm:str='bn', # Normalisation, see `norm_layer`
-                 groups:int=8, # Groups for `norm='gn'`
+                 norm:str='bn', # Normalisation, see norm_layer
+                 groups:int=8, # Groups for norm='gn'
                  zero_init_residual:bool=False, # Start each block's last norm scale at 0, so every block starts as its shortcut
                 ):
         super().__init__()
@@ -88,16 +88,16 @@ class ResNet(nn.Module):
 # %% ../nbs/02_models.ipynb #4a455a5c
 def ResNet18(num_classes:int=10, # Number of output logits
              norm:str='bn', # Normalisation: 'bn', 'ln', 'gn' or 'in'
-             groups:int=8, # Groups for `norm='gn'`
-             zero_init_residual:bool=False, # Each block starts as its shortcut (see `ResNet`)
+             groups:int=8, # Groups for norm='gn'
+             zero_init_residual:bool=False, # Each block starts as its shortcut (see ResNet)
             )->ResNet:
     "ResNet18 for 32×32 images: `BasicBlock`s in stages of [2,2,2,2]."
     return ResNet(BasicBlock, [2,2,2,2], num_classes, norm, groups, zero_init_residual)
 
 def ResNet34(num_classes:int=10, # Number of output logits
              norm:str='bn', # Normalisation: 'bn', 'ln', 'gn' or 'in'
-             groups:int=8, # Groups for `norm='gn'`
-             zero_init_residual:bool=False, # Each block starts as its shortcut (see `ResNet`)
+             groups:int=8, # Groups for norm='gn'
+             zero_init_residual:bool=False, # Each block starts as its shortcut (see ResNet)
             )->ResNet:
     "ResNet34 for 32×32 images: `BasicBlock`s in stages of [3,4,6,3]."
     return ResNet(BasicBlock, [3,4,6,3], num_classes, norm, groups, zero_init_residual)
@@ -106,8 +106,8 @@ def ResNet34(num_classes:int=10, # Number of output logits
 def conv_block(ni:int, # Input channels
                nf:int, # Output channels
                pool:bool=False, # Max-pool 2×2 after the conv (before the norm)
-               norm:str='bn', # Normalisation, see `norm_layer`
-               groups:int=8, # Groups for `norm='gn'`
+               norm:str='bn', # Normalisation, see norm_layer
+               groups:int=8, # Groups for norm='gn'
               )->nn.Sequential:
     "3×3 conv (no bias), optional 2×2 max-pool, norm, ReLU."
     layers = [nn.Conv2d(ni, nf, 3, 1, 1, bias=False)] + ([nn.MaxPool2d(2)] if pool else [])
@@ -119,8 +119,8 @@ class ResLayer(nn.Module):
                  ni:int, # Input channels
                  nf:int, # Output channels
                  res:bool=True, # Add a residual block after the pooled conv
-                 norm:str='bn', # Normalisation, see `norm_layer`
-                 groups:int=8, # Groups for `norm='gn'`
+                 norm:str='bn', # Normalisation, see norm_layer
+                 groups:int=8, # Groups for norm='gn'
                 ):
         super().__init__()
         self.conv = conv_block(ni, nf, True, norm, groups)
@@ -136,7 +136,7 @@ class CustomResNet(nn.Module):
     def __init__(self,
                  num_classes:int=10, # Number of output logits
                  norm:str='bn', # Normalisation: 'bn', 'ln', 'gn' or 'in'
-                 groups:int=8, # Groups for `norm='gn'`
+                 groups:int=8, # Groups for norm='gn'
                  scale:float=0.125, # Multiply the logits by this, as Page's ResNet-9 does; 1 for a plain head
                 ):
         super().__init__()
@@ -192,9 +192,9 @@ def batch_xy(b, # a batch as a loader yields it
     return b[0], b[1]
 
 def eval_batches(model:nn.Module, # the network (or a compiled one); its modes are restored afterwards
-                 dl, # yields `(x, y, ...)` batches: a DataLoader, a FastLoader, a list of pairs
-                 device=None, # where to run; `None`: `model_device(model)`
-                 amp:bool=False, # autocast the forward pass to `amp_dtype`
+                 dl, # yields (x, y, ...) batches: a DataLoader, a FastLoader, a list of pairs
+                 device=None, # where to run; None: model_device(model)
+                 amp:bool=False, # autocast the forward pass to amp_dtype
                  amp_dtype=torch.bfloat16, # the autocast type (bf16 on CPUs; fp16 or bf16 on GPUs)
                  channels_last:bool=False, # feed 4-d inputs in channels-last memory format
                  non_blocking:bool=False, # asynchronous copies to the device

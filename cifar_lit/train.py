@@ -37,7 +37,7 @@ def get_device(device='auto', # 'auto' (CUDA, else MPS, else CPU), or a name suc
     if d.type == 'mps' and not _mps_ok(): raise RuntimeError(f"device={device!r} but MPS is not available here: pass device='auto' or 'cpu'")
     return d
 
-def set_seed(seed:int=42, # seed for `random`, numpy and torch (CPU and every GPU)
+def set_seed(seed:int=42, # seed for random, numpy and torch (CPU and every GPU)
              deterministic:bool=False, # also use deterministic kernels only (repeatable bit for bit, slower on a GPU)
             ):
     "Seed Python, numpy and torch with `seed`; `deterministic` also switches torch to deterministic algorithms."
@@ -86,7 +86,7 @@ def get_rng_state(*loaders) -> dict:
     if torch.cuda.is_available(): st['cuda'] = torch.cuda.get_rng_state_all()
     return st
 
-def set_rng_state(st:dict, # a state from `get_rng_state`
+def set_rng_state(st:dict, # a state from get_rng_state
                   *loaders, # the loaders it was taken from, in the same order
                  ):
     "Restore the RNG states `st` taken by `get_rng_state(*loaders)`."
@@ -145,7 +145,7 @@ def save_checkpoint(state:dict, # what to save: tensors and plain Python values 
             raise
     return path
 
-def load_checkpoint(path, # a file written by `save_checkpoint`
+def load_checkpoint(path, # a file written by save_checkpoint
                     map_location='cpu', # where to put its tensors
                    ) -> dict:
     "Read a checkpoint with `torch.load(weights_only=True)`; a file that is not one raises `CheckpointError`."
@@ -205,8 +205,8 @@ def get_optimizer(model:nn.Module, # the model whose parameters to optimise
                   nesterov:bool=False, # SGD with Nesterov momentum
                   wd:float=0., # weight decay (L2, as torch's optimizers apply it)
                   betas=(0.9, 0.999), # Adam's betas
-                  foreach:bool=None, # multi-tensor kernels; `None`: torch's choice
-                  fused:bool=None, # fused kernel; `None`: on CUDA when available
+                  foreach:bool=None, # multi-tensor kernels; None: torch's choice
+                  fused:bool=None, # fused kernel; None: on CUDA when available
                  ) -> torch.optim.Optimizer:
     "SGD or Adam over `model`'s parameters, fused on CUDA where torch has it."
     ps = [p for p in model.parameters() if p.requires_grad]
@@ -223,7 +223,7 @@ def get_scheduler(opt:torch.optim.Optimizer, # the optimizer whose LR to schedul
                   sched=None, # 'plateau', 'onecycle', 'step', None/'none', or a callable(opt, epochs=, steps_per_epoch=, **kw)
                   epochs:int=1, # epochs of the run (for 'onecycle' and 'step')
                   steps_per_epoch:int=1, # batches per epoch (for 'onecycle')
-                  **kw, # passed on: ReduceLROnPlateau/StepLR arguments, or `max_lr, peak_epoch, min_lr, annihilate` for 'onecycle'
+                  **kw, # passed on: ReduceLROnPlateau/StepLR arguments, or max_lr, peak_epoch, min_lr, annihilate for 'onecycle'
                  ):
     "The LR scheduler `sched` for `opt`, or `None` for a constant LR."
     if sched is None or sched == 'none': return None
@@ -283,7 +283,7 @@ def cpu_bf16() -> bool:
     c = getattr(torch, 'cpu', None)
     return any(bool(getattr(c, f, lambda: False)()) for f in ('_is_avx512_bf16_supported', '_is_amx_tile_supported'))
 
-def amp_default(device, # a `torch.device` or a name
+def amp_default(device, # a torch.device or a name
                ) -> bool:
     "Whether mixed precision and channels-last are on by default on `device`: on CUDA, and on CPUs with native bf16."
     d = get_device(device)
@@ -293,28 +293,28 @@ class Learner:
     "Train `model` on `dls` with an optimizer and LR schedule; keeps a `History` and writes checkpoints."
     def __init__(self,
                  model:nn.Module, # the network; outputs logits
-                 dls, # `.train`, `.valid` (or None) and `.test` loaders of `(x, y)` batches, or a `(train, test)` pair
+                 dls, # .train, .valid (or None) and .test loaders of (x, y) batches, or a (train, test) pair
                  opt:str='sgd', # 'sgd' or 'adam'
-                 lr:float=0.01, # learning rate (the start of a OneCycle schedule: overridden by its `min_lr`)
+                 lr:float=0.01, # learning rate (the start of a OneCycle schedule: overridden by its min_lr)
                  momentum:float=0.9, # SGD momentum
                  nesterov:bool=False, # SGD with Nesterov momentum
                  wd:float=0., # weight decay
-                 sched=None, # 'plateau', 'onecycle', 'step', None, or a callable (see `get_scheduler`)
-                 sched_kw:dict=None, # arguments of the scheduler (e.g. `dict(patience=3)`, or `max_lr, peak_epoch` for 'onecycle')
-                 loss_func=None, # `loss_func(logits, y)` averaged over the batch; `None`: cross-entropy
-                 device='auto', # 'auto', 'cpu', 'cuda', 'mps' or a `torch.device`
-                 amp:bool=None, # mixed precision; `None`: where it pays (`amp_default`: CUDA, CPUs with native bf16)
-                 amp_dtype=None, # `torch.bfloat16` or `torch.float16`; `None`: bf16 where supported, else fp16 with a grad scaler
-                 channels_last:bool=None, # NHWC memory format for model and batches; `None`: as `amp`'s default
-                 compile:bool=False, # wrap the model in `torch.compile`
-                 foreach:bool=None, # multi-tensor optimizer kernels; `None`: torch's choice
-                 fused:bool=None, # fused optimizer kernel; `None`: on CUDA where torch has one
-                 non_blocking:bool=None, # asynchronous host-to-device copies; `None`: on CUDA only
-                 grad_clip:float=None, # clip the gradients' global norm to this; `None`: no clipping
-                 out=None, # folder for `best.pt` and `last.pt`; `None`: no checkpoints
+                 sched=None, # 'plateau', 'onecycle', 'step', None, or a callable (see get_scheduler)
+                 sched_kw:dict=None, # arguments of the scheduler (e.g. dict(patience=3), or max_lr, peak_epoch for 'onecycle')
+                 loss_func=None, # loss_func(logits, y) averaged over the batch; None: cross-entropy
+                 device='auto', # 'auto', 'cpu', 'cuda', 'mps' or a torch.device
+                 amp:bool=None, # mixed precision; None: where it pays (amp_default: CUDA, CPUs with native bf16)
+                 amp_dtype=None, # torch.bfloat16 or torch.float16; None: bf16 where supported, else fp16 with a grad scaler
+                 channels_last:bool=None, # NHWC memory format for model and batches; None: as amp's default
+                 compile:bool=False, # wrap the model in torch.compile
+                 foreach:bool=None, # multi-tensor optimizer kernels; None: torch's choice
+                 fused:bool=None, # fused optimizer kernel; None: on CUDA where torch has one
+                 non_blocking:bool=None, # asynchronous host-to-device copies; None: on CUDA only
+                 grad_clip:float=None, # clip the gradients' global norm to this; None: no clipping
+                 out=None, # folder for best.pt and last.pt; None: no checkpoints
                  progress:str='auto', # 'auto', 'bar' (live tqdm), 'line' (one line per epoch) or 'none' (silent)
                  meta:dict=None, # what the run is (e.g. the command line's settings), saved in each checkpoint for a resume to check
-                 cbs=None, # your callbacks (`Callback` instances), added to the built-in ones
+                 cbs=None, # your callbacks (Callback instances), added to the built-in ones
                 ):
         self.dls, self.device = _as_dls(dls), get_device(device)
         cuda, fast = self.device.type == 'cuda', amp_default(self.device)
@@ -408,7 +408,7 @@ def train_epoch(self:Learner,
 @patch
 @torch.no_grad()
 def evaluate(self:Learner,
-             dl=None, # a loader of `(x, y)` batches; `None`: the test loader
+             dl=None, # a loader of (x, y) batches; None: the test loader
             ):
     "Mean loss, correct count and size of `dl` (default: the test loader), in eval mode."
     dl = self.dls.test if dl is None else dl
@@ -434,7 +434,7 @@ def state_dict(self:Learner) -> dict:
 
 @patch
 def load_state_dict(self:Learner,
-                    st:dict, # from `state_dict` (e.g. a checkpoint)
+                    st:dict, # from state_dict (e.g. a checkpoint)
                     rng:bool=True, # also restore the RNG states
                    ):
     "Restore a `state_dict` (RNG states too, if `rng`); one that does not fit this Learner raises `CheckpointError`."
@@ -458,7 +458,7 @@ def _fmt_lr(lr): return f"{lr:.4e}"
 @patch
 def fit(self:Learner,
         epochs:int, # total epochs of the run (a resumed run counts those already done)
-        resume=None, # a checkpoint to continue from, or `True` for `out/last.pt`
+        resume=None, # a checkpoint to continue from, or True for out/last.pt
        ) -> History:
     "Train to `epochs` epochs, announcing the events to the callbacks (the log and the checkpoints among them); returns the `History`."
     if epochs < 1: raise ValueError(f"epochs={epochs}: pass at least 1")
@@ -489,10 +489,10 @@ def fit(self:Learner,
 
 # %% ../nbs/04_train.ipynb #25974f58
 def fit_model(model:nn.Module, # the network
-              dls, # loaders, as for `Learner`
+              dls, # loaders, as for Learner
               epochs:int, # epochs to train
-              resume=None, # checkpoint to continue from (see `Learner.fit`)
-              **kw, # anything `Learner` takes: `opt, lr, sched, sched_kw, device, amp, out, ...`
+              resume=None, # checkpoint to continue from (see Learner.fit)
+              **kw, # anything Learner takes: opt, lr, sched, sched_kw, device, amp, out, ...
              ) -> Learner:
     "Build a `Learner` for `model` and `dls`, train it for `epochs`, and return it."
     learn = Learner(model, dls, **kw); learn.fit(epochs, resume=resume)
@@ -643,8 +643,8 @@ class TensorBoardLog(Callback):
     "Write TensorBoard event files: each batch's loss and LR, each epoch's record, the hyperparameters with the final metrics."
     order = -1  # after the recorder and the checkpoints
     def __init__(self,
-                 log_dir=None, # the folder of the event files; `None`: `tb` in the learner's `out`, else TensorBoard's `runs/<date>_<host>`
-                 hparams:dict=None, # the hyperparameters to record (plain values); `None`: the learner's model, optimizer, LR, schedule...
+                 log_dir=None, # the folder of the event files; None: tb in the learner's out, else TensorBoard's runs/<date>_<host>
+                 hparams:dict=None, # the hyperparameters to record (plain values); None: the learner's model, optimizer, LR, schedule...
                 ):
         self.log_dir, self.hparams, self.writer = log_dir, hparams, None
 
@@ -687,7 +687,7 @@ class TensorBoardLog(Callback):
 
     def log_image(self,
                   tag:str, # its name in TensorBoard's IMAGES tab
-                  img, # a matplotlib figure, an image file, or an `(H, W, 3)` uint8 array
+                  img, # a matplotlib figure, an image file, or an (H, W, 3) uint8 array
                   step:int=0, # the step to show it at
                  ):
         "Add an image (a figure, a PNG file, an array) to the event files."
@@ -701,7 +701,7 @@ class TensorBoardLog(Callback):
         w.flush()
 
     def log_lr_finder(self,
-                      history:dict, # the range test's `{'lr': [...], 'loss': [...]}`
+                      history:dict, # the range test's {'lr': [...], 'loss': [...]}
                       fig=None, # its plot (a figure or an image file), added as an image
                      ):
         "Add an LR range test: its loss and LR per iteration (`lr_finder/loss`, `lr_finder/lr`), and its plot."
@@ -724,7 +724,7 @@ def _plot_lr(history, ax, **kw):
         ax.plot([b['epoch']-1 + (b['batch']+.5)/spe for b in history.batches], [b['lr'] for b in history.batches], **kw)
     else: ax.plot(history['epoch'], history['lr'], marker='.', **kw)
 
-def plot_history(history, # a `History` (or its dict, or a Learner)
+def plot_history(history, # a History (or its dict, or a Learner)
                  figsize=(13, 3.4), # figure size in inches
                 ):
     "Loss, accuracy and learning-rate curves of `history`; returns the figure."

@@ -51,9 +51,9 @@ def normalize_to_tensor() -> list:
     "The end of every pipeline: `Normalize(CIFAR10_MEAN, CIFAR10_STD)` then `ToTensorV2` (HWC uint8 -> CHW float)."
     return [A.Normalize(mean=CIFAR10_MEAN, std=CIFAR10_STD), ToTensorV2()]
 
-def get_transforms(recipe:str, # one of `RECIPES`: 's9', 's10', 's11' or 's12'
-                   seed:int=None, # seed of the pipelines' random generators; `None`: fresh randomness
-                   to_tensor:bool=True, # end with `normalize_to_tensor()`; `False`: return augmented uint8 HWC images, for looking at
+def get_transforms(recipe:str, # one of RECIPES: 's9', 's10', 's11' or 's12'
+                   seed:int=None, # seed of the pipelines' random generators; None: fresh randomness
+                   to_tensor:bool=True, # end with normalize_to_tensor(); False: return augmented uint8 HWC images, for looking at
                   ) -> tuple:
     "The albumentations pipelines `(train_tfm, test_tfm)` of `recipe`."
     r = str(recipe).lower()
@@ -63,9 +63,9 @@ def get_transforms(recipe:str, # one of `RECIPES`: 's9', 's10', 's11' or 's12'
 
 # %% ../nbs/01_transforms.ipynb #b59733de
 def show_recipes(img:np.ndarray, # one uint8 HWC image
-                 recipes=None, # recipe names; `None`: all of `RECIPES`
+                 recipes=None, # recipe names; None: all of RECIPES
                  n:int=6, # augmented draws per recipe
-                 seed:int=0, # seed of the draws (recipe `i` uses `seed+i`)
+                 seed:int=0, # seed of the draws (recipe i uses seed+i)
                  size:float=1.3, # inches per image
                 ):
     "Show `img` and `n` augmentations of it under each of `recipes`; returns the matplotlib figure."
