@@ -15,8 +15,9 @@ from pathlib import Path
 import numpy as np, torch, torch.nn as nn
 from .data import load_cifar10, get_dataloaders, default_data_dir, default_num_workers
 from .transforms import get_transforms, RECIPES
+from .models import MODELS, get_model
 from .train import (Learner, History, TrainingDiverged, CheckpointError, get_device, set_seed, get_optimizer, plot_history,
-                    load_checkpoint, amp_default, _hms, _plot_lr, Callback, TensorBoardLog)
+                    load_checkpoint, amp_default, _hms, _plot_lr, Callback, TensorBoardLog, SCHEDULES, OPTIMIZERS)
 from .lr_finder import find_lr, lr_iters, LR_RANGE
 
 # %% ../nbs/07_cli.ipynb #dad8a3d3
@@ -68,11 +69,12 @@ def get_parser() -> argparse.ArgumentParser:
     a('--lr', type=float, help="learning rate (OneCycle: the peak); skips the LR finder (default: the recipe's or the finder's)")
     a('--find-lr', action=argparse.BooleanOptionalAction, default=None, help="run the LR range test (default: when the recipe does)")
     a('--lr-iters', type=int, help="LR range-test iterations (default: one epoch, between 10 and 100)")
-    a('--model', choices=['ResNet18', 'ResNet34', 'CustomResNet'], help="network (default: the recipe's)")
-    a('--opt', choices=['sgd', 'adam'], help="optimizer (default: the recipe's)")
-    a('--sched', choices=['plateau', 'onecycle', 'step', 'none'], help="LR schedule (default: the recipe's)")
+    a('--model', choices=list(MODELS), help="network, one of cifar_lit.models.MODELS (default: the recipe's)")
+    a('--opt', choices=list(OPTIMIZERS), help="optimizer, one of cifar_lit.train.OPTIMIZERS (default: the recipe's)")
+    a('--sched', choices=[*SCHEDULES, 'none'], help="LR schedule, one of cifar_lit.train.SCHEDULES or none (default: the recipe's)")
     a('--data', help="folder holding CIFAR-10 (default: $CIFAR_LIT_DATA, else the per-user cache)")
-    a('--download', action='store_true', help="download CIFAR-10 with torchvision if it is not in --data")
+    a('--download', action=argparse.BooleanOptionalAction, default=None, help="download CIFAR-10 with torchvision when it is not "
+      "in --data (default: yes, into the per-user cache or an existing --data folder; --download also makes a new folder)")
     a('--out', help="output folder; must not exist or be empty (default: runs/<recipe>-<timestamp>)")
     a('--resume', action='store_true', help="continue the run in --out from its last.pt")
     a('--device', default='auto', help="'auto' (CUDA, MPS, else CPU), 'cpu', 'cuda', 'cuda:N' or 'mps' (default: auto)")
@@ -156,18 +158,25 @@ def resolve(args:argparse.Namespace, # parsed options from get_parser()
                channels_last=args.channels_last, compile=args.compile, lr_iters=args.lr_iters, valid=args.valid,
                tensorboard=args.tensorboard)
     # the data: a named folder must exist; then it must hold CIFAR-10, of which --subset may take at most all
-    if args.data is not None and not args.download and not Path(args.data).expanduser().is_dir():  # --download makes it
+    if args.data is not None and not args.download and not Path(args.data).expanduser().is_dir():  # a typo is not a new folder
         raise UsageError(f"--data {args.data}: no such folder: pass the folder holding CIFAR-10 (train/ and test/ image "
-                         "folders, or cifar-10-batches-py/), or set CIFAR_LIT_DATA")
+                         "folders, or cifar-10-batches-py/), set CIFAR_LIT_DATA, or add --download to download it there")
     data = Path(args.data).expanduser() if args.data is not None else default_data_dir()
-    try: n, nt = len(load_cifar10(data, train=True, download=args.download)[1]), len(load_cifar10(data, train=False, download=args.download)[1])
+    download = args.download is not False  # by default, as torchvision and fastai do
+    try:
+        try: n, nt = [len(load_cifar10(data, train=t, download=False)[1]) for t in (True, False)]
+        except FileNotFoundError:
+            if not download: raise
+            print(f"cifar_lit_train: no CIFAR-10 in {data}: downloading it there with torchvision (about 170 MB, once)",
+                  file=sys.stderr, flush=True)
+            n, nt = [len(load_cifar10(data, train=t, download=True)[1]) for t in (True, False)]
     except (FileNotFoundError, OSError, RuntimeError) as e:
-        if args.download and e.__cause__ is not None:  # the download itself failed: say why
+        if download and e.__cause__ is not None:  # the download itself failed: say why
             why = ' '.join(f"{type(e.__cause__).__name__}: {e.__cause__}".split())[:200]
             raise UsageError(f"downloading CIFAR-10 into {data} failed ({why}): check the network connection, or pass --data "
                              "a folder holding CIFAR-10") from None
         raise UsageError(f"no CIFAR-10 in {data}: pass --data a folder holding it (train/ and test/ image folders, or "
-                         f"cifar-10-batches-py/), set CIFAR_LIT_DATA, or add --download ({type(e).__name__})") from None
+                         f"cifar-10-batches-py/), set CIFAR_LIT_DATA, or leave out --no-download ({type(e).__name__})") from None
     except ValueError as e: raise UsageError(f"--data {data}: {e}") from None  # bad images, stray folders: the message says which
     if args.subset is not None and args.subset > n:
         raise UsageError(f"--subset {args.subset} is more than the {n} training images in {data}: pass at most {n}, or leave it out for all")
@@ -321,7 +330,6 @@ def run(cfg:dict, # settings from resolve
         finally: tee.end()
 
 def _run(cfg, resume, progress):
-    from cifar_lit import models
     import matplotlib.pyplot as plt  # figures are closed after saving; the backend is left as it is
     t0, started, out, dev = time.time(), datetime.now().astimezone(), Path(cfg['out']), get_device(cfg['device'])
     fast = amp_default(dev)  # bf16 autocast and channels-last by default where they pay: CUDA, CPUs with native bf16
@@ -329,7 +337,7 @@ def _run(cfg, resume, progress):
                channels_last=fast if cfg['channels_last'] is None else bool(cfg['channels_last']))
     set_seed(cfg['seed'])
     dls = _loaders(cfg, dev)
-    model = getattr(models, cfg['model'])(norm=cfg['norm'], **cfg['model_kw'])
+    model = get_model(cfg['model'], norm=cfg['norm'], **cfg['model_kw'])
     say = lambda *a: print(*a, flush=True)
     say(f"{cfg['recipe']}: {cfg['model']} ({', '.join([cfg['norm'], *(f'{k}={v}' for k,v in cfg['model_kw'].items())])}), {cfg['epochs']} epochs, bs {cfg['bs']}, {cfg['opt']}, {cfg['sched']}, "
         f"{cfg['n_train']} train / {cfg['n_test']} test images, device {dev}")
@@ -488,7 +496,7 @@ def results_table(reports, # the folder of the committed runs, one sub-folder pe
                   link=None, # link(recipe) -> the URL of its report page, for the first column; None: no links
                  ) -> str:
     "A markdown table of the committed full runs in `reports`, one row per recipe of `ASSIGNMENTS`, beside the seeds' best and the targets."
-    rows = ['| report | model | seed\'s best | target | best test acc | epoch of best | final test acc | s/epoch | total | hardware |',
+    rows = ['| report | model | write-up\'s best | target | best test acc | epoch of best | final test acc | s/epoch | total | hardware |',
             '|---|---|---|---|---|---|---|---|---|---|']
     for r, a in ASSIGNMENTS.items():
         st = RECIPE_SETTINGS[r]

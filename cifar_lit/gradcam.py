@@ -128,7 +128,7 @@ def plot_gradcam(model:nn.Module, # The classifier
                  layers='layer3', # A layer (module or dotted name) or a list of them, one column each
                  which:str='pred', # CAM for the 'pred'icted class, the 'true' class, or 'both' side by side
                  alpha:float=0.5, # Opacity of the heatmap over the image
-                 per_row:int=None, # Images per row; None: as many as fit in about 10 columns
+                 per_row:int=None, # Images per row; None: as many as fit in about 6 panels, a page's width
                  size:float=1.6, # Width of one panel in inches
                  cmap:str='jet', # Matplotlib colour map of the heatmap
                 )->plt.Figure:
@@ -147,7 +147,7 @@ def plot_gradcam(model:nn.Module, # The classifier
                     h = gc(mis.x, targets=mis.preds if k == 'pred' else mis.targets)
                     cams[(gc.layer_name, k)] = (h.cpu(), gc.empty.cpu())
     k = 1 + len(cams)
-    per_row = per_row or max(1, min(n, 10 // k))
+    per_row = per_row or max(1, min(n, 6 // k))  # 6 panels of 1.6 in: a figure as wide as a page, its titles readable
     nrows = math.ceil(n / per_row)
     fig, axs = plt.subplots(nrows, per_row*k, figsize=(per_row*k*size, nrows*size*1.25), squeeze=False)
     for ax in axs.flat: ax.axis('off')
