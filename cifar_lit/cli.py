@@ -23,7 +23,7 @@ from .lr_finder import find_lr, lr_iters, LR_RANGE
 # %% ../nbs/07_cli.ipynb #dad8a3d3
 RECIPE_SETTINGS = {
     's9':  dict(model='ResNet18', norm='bn', model_kw={}, epochs=20, bs=128, opt='sgd', lr=0.1, momentum=0.9, nesterov=True, wd=5e-4,
-                sched='onecycle', sched_kw=dict(peak_epoch=5, annihilate=True, anneal_strategy='linear'), find_lr=False, n_mis=10),
+                sched='onecycle', sched_kw=dict(peak_epoch=3, annihilate=True, anneal_strategy='linear'), find_lr=False, n_mis=10),
     's10': dict(model='ResNet18', norm='bn', model_kw={}, epochs=50, bs=128, opt='sgd', lr=0.01, momentum=0.9, nesterov=False, wd=5e-4,
                 sched='plateau', sched_kw=dict(factor=0.1, patience=3), find_lr=True, n_mis=25),
     's11': dict(model='CustomResNet', norm='bn', model_kw={}, epochs=24, bs=512, opt='sgd', lr=0.4, momentum=0.9, nesterov=True, wd=5e-4,
