@@ -1,7 +1,7 @@
 """Benchmark the input pipelines of cifar_lit: the fast path (`cifar_lit.fast`) against the albumentations DataLoader of
 `cifar_lit.data` and a seeds-style loader (a Dataset calling albumentations per image, default DataLoader).
 
-    python bench/fast.py                      # CPU: images/s of s9, s11, s12 on the three paths
+    python bench/fast.py                      # CPU: images/s of every recipe on the three paths
     python bench/fast.py --gpu                # also seconds per training epoch on a GPU (skipped without one)
     python bench/fast.py --n 20000 --repeat 3 --recipes s11
 
@@ -13,6 +13,7 @@ import torch
 from torch.utils.data import Dataset, DataLoader
 from cifar_lit.data import load_cifar10, get_dataloaders, stratified_sample
 from cifar_lit.transforms import get_transforms
+from cifar_lit.recipes import RECIPES
 from cifar_lit.fast import FastLoader
 
 class SeedsDataset(Dataset):
@@ -93,7 +94,7 @@ def gpu_bench(epochs, workers, subset, compile_modes, device='cuda'):
 
 if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--recipes', nargs='+', default=['s9', 's11', 's12'])
+    p.add_argument('--recipes', nargs='+', default=list(RECIPES), help='recipes of cifar_lit.recipes.RECIPES (default: all)')
     p.add_argument('--n', type=int, default=10000, help='training images per timed epoch (CPU section)')
     p.add_argument('--bs', type=int, default=512)
     p.add_argument('--workers', type=int, default=2, help='DataLoader workers of both albumentations paths')

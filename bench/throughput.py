@@ -19,6 +19,7 @@ from torch.utils.data import Dataset, DataLoader
 from tqdm import tqdm
 from cifar_lit.data import load_cifar10, get_dataloaders, default_num_workers
 from cifar_lit.transforms import get_transforms
+from cifar_lit.recipes import RECIPES
 from cifar_lit.models import ResNet18, CustomResNet
 from cifar_lit.train import Learner, get_device, set_seed
 
@@ -102,7 +103,7 @@ def main():
     p.add_argument('--quick', action='store_true', help='few batches (CPU: about a minute or two)')
     p.add_argument('--device', default='auto', help="'auto', 'cpu', 'cuda' or 'mps'")
     p.add_argument('--workers', type=int, default=None, help='DataLoader workers for both pipelines (default: CPUs - 1)')
-    p.add_argument('--recipes', default='s9,s10,s11,s12', help='comma-separated recipes for the pipeline benchmark')
+    p.add_argument('--recipes', default=','.join(RECIPES), help='comma-separated recipes for the pipeline benchmark (default: all of cifar_lit.recipes.RECIPES)')
     p.add_argument('--skip-pipeline', action='store_true'); p.add_argument('--skip-train', action='store_true')
     a = p.parse_args()
     dev = get_device(a.device); cuda = dev.type == 'cuda'

@@ -5,7 +5,7 @@
 # $CIFAR_LIT_RUNS (default ~/.cache/cifar_lit/runs), continuing from last.pt if an earlier session stopped it, and then
 # copies the results to reports/<recipe>/ for you to commit.
 #
-#   reports/run_full.sh                        # all four reports
+#   reports/run_full.sh                        # every report (nbs/1?_*.ipynb)
 #   reports/run_full.sh 12_s11_custom_resnet   # some of them (with or without .ipynb)
 #   reports/run_full.sh --quick 10_s9_resnet18 # quick mode (a smoke test: a few images, one epoch)
 #
@@ -17,8 +17,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 full=1
 if [ "${1:-}" = --quick ]; then full=0; shift; fi
 nbs=("$@")
-[ ${#nbs[@]} -gt 0 ] || nbs=(10_s9_resnet18 11_s10_lr_finder 12_s11_custom_resnet 13_s12_layernorm)
 cd "$root/nbs"
+[ ${#nbs[@]} -gt 0 ] || nbs=(1[0-9]_*.ipynb)  # every report notebook
 for nb in "${nbs[@]}"; do
   nb="$(basename "${nb%.ipynb}").ipynb"
   [ -f "$nb" ] || { echo "run_full.sh: no nbs/$nb: pass report names such as 10_s9_resnet18" >&2; exit 2; }
