@@ -27,7 +27,7 @@ class Recipe:
     model:str='ResNet18' # a name in cifar_lit.models.MODELS
     norm:str='bn' # the model's normalisation, one of cifar_lit.models.NORMS
     model_kw:dict=field(default_factory=dict) # more arguments of the model
-    epochs:int=20
+    epochs:int=20 # training epochs
     bs:int=128 # training batch size; lr is for this size (cifar_lit_train --bs scales it in proportion)
     opt:str='sgd' # a name in cifar_lit.train.OPTIMIZERS
     lr:float=0.1 # the LR when it does not come from a range test; for OneCycle, the peak
