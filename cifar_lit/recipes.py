@@ -7,6 +7,7 @@ __all__ = ['SETTINGS', 'RECIPES', 'Recipe', 'register_recipe', 'get_recipe', 'se
 
 # %% ../nbs/07_recipes.ipynb #8355955e
 import re, math
+from types import MappingProxyType
 from dataclasses import dataclass, field, fields
 from typing import Callable
 import albumentations as A
@@ -65,10 +66,11 @@ class Recipe:
             v = getattr(self, k)
             if not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0 or (k == 'lr' and v == 0): bad(f"{k}={v!r}: pass a finite number{' above 0' if k == 'lr' else ', 0 or more'}")
         if self.target is not None and not 0 < self.target <= 100: bad(f"target={self.target!r}: pass a test accuracy in percent, above 0 and at most 100")
+        for k in ('model_kw', 'sched_kw'): object.__setattr__(self, k, MappingProxyType(dict(getattr(self, k))))  # read-only, as the rest of the record
 
     def settings(self) -> dict:
         "The fields a run trains with (`SETTINGS`), as a dict: the defaults of `cifar_lit_train --recipe <name>`."
-        return {k: dict(v) if isinstance(v, dict) else v for k, v in ((k, getattr(self, k)) for k in SETTINGS)}
+        return {k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in ((k, getattr(self, k)) for k in SETTINGS)}
 
 # %% ../nbs/07_recipes.ipynb #b6fe9d17
 RECIPES = {}  # name -> Recipe: the assignments' four and any registered with register_recipe
