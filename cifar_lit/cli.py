@@ -57,7 +57,7 @@ def get_parser() -> argparse.ArgumentParser:
     a('--seed', type=int, default=42, help="seed of the data order, augmentations and initial weights (default: 42)")
     a('--amp', action=argparse.BooleanOptionalAction, default=None, help="mixed precision (default: on CUDA and on CPUs with native bf16)")
     a('--channels-last', action=argparse.BooleanOptionalAction, default=None, help="channels-last memory format (default: as --amp)")
-    a('--compile', action='store_true', help="torch.compile the model (pays off on long GPU runs)")
+    a('--compile', action='store_true', help="torch.compile the model (the first step compiles it; see the train page for what it gains)")
     a('--tensorboard', action='store_true', help="also write TensorBoard event files to --out/tb (needs: pip install \"cifar_lit[tensorboard]\")")
     a('--aug', choices=['albu', 'fast'], default='albu', help="augmentation: albumentations per image on the CPU, or the GPU-resident batch loader of cifar_lit.fast (default: albu)")
     a('--progress', choices=['auto', 'bar', 'line', 'none'], default='auto', help="a live tqdm bar, one line per epoch, or silent; auto: a bar in a terminal or notebook, else lines (default: auto)")
