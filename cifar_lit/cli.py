@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np, torch, torch.nn as nn
 from .data import load_cifar10, get_dataloaders, default_data_dir, default_num_workers
 from .transforms import get_transforms
-from .recipes import RECIPES, get_recipe
+from .recipes import RECIPES, get_recipe, _cell
 from .models import MODELS, get_model
 from .train import (Learner, History, TrainingDiverged, CheckpointError, get_device, set_seed, get_optimizer, plot_history,
                     load_checkpoint, amp_default, _hms, _plot_lr, Callback, TensorBoardLog, SCHEDULES, OPTIMIZERS)
@@ -339,7 +339,8 @@ def _run(cfg, resume, progress):
     sessions = [o for o in sessions if o['to_epoch'] is not None]  # a session that ended before its first epoch trained nothing
     me = dict(started=started.isoformat(timespec='seconds'), ended=None, from_epoch=None, to_epoch=None, device=str(dev),
               device_name=torch.cuda.get_device_name(dev) if dev.type == 'cuda' else f"{_cpu_name()}, {os.cpu_count()} cores",
-              workers=cfg['workers'], amp=cfg['amp'], channels_last=cfg['channels_last'], test_bs=cfg['test_bs'], progress=progress,
+              workers=cfg['workers'], amp=cfg['amp'], channels_last=cfg['channels_last'], compile=bool(cfg['compile']),
+              test_bs=cfg['test_bs'], progress=progress,
               code=_code_version())  # what may change between sessions, recorded
     sessions.append(me)
     def log_session(epoch=None):
@@ -502,14 +503,12 @@ def load_run(folder, # a run folder written by cifar_lit_train, finished or not
         return dict(folder=folder, settings=settings, history=History.from_dict(st['history']), summary=None)
     raise FileNotFoundError(f"{folder} holds no run (no summary.json, no last.pt): pass the --out folder of a cifar_lit_train run")
 
-def _fmt(v): return ', '.join(f'{k}={w}' for k,w in v.items()) if isinstance(v, dict) else f'{v:g}' if isinstance(v, float) else str(v)
-
 class RunComparison:
     "The runs of `compare_runs`: `rows` (one dict per run), `table` (markdown) and `fig`."
     def __init__(self, runs, labels, fig):
         self.runs, self.fig = runs, fig
         sts = [r['settings'] for r in runs]
-        self.differ = [k for k in COMPARE_KEYS if any(k in s for s in sts) and len({_fmt(s[k]) for s in sts if k in s}) > 1]
+        self.differ = [k for k in COMPARE_KEYS if any(k in s for s in sts) and len({_cell(s[k]) for s in sts if k in s}) > 1]
         self.rows = []
         for r, name in zip(runs, labels):
             h = r['history']; acc = h['test_acc']
@@ -521,7 +520,7 @@ class RunComparison:
     @property
     def table(self) -> str:
         "The rows as a markdown table."
-        cell = lambda k, v: '' if v is None else f'{v:.2f}%' if k.endswith('acc') else f'{v:.0f}' if k == 's_per_epoch' else _fmt(v)
+        cell = lambda k, v: '' if v is None else f'{v:.2f}%' if k.endswith('acc') else f'{v:.0f}' if k == 's_per_epoch' else _cell(v)
         keys = list(self.rows[0])
         return '\n'.join(['| ' + ' | '.join(k.replace('_', ' ') for k in keys) + ' |', '|' + '---|'*len(keys)] +
                          ['| ' + ' | '.join(cell(k, r[k]) for k in keys) + ' |' for r in self.rows])

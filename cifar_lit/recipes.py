@@ -97,8 +97,8 @@ for _r in [
            sched='onecycle', sched_kw=dict(peak_epoch=3, annihilate=True, anneal_strategy='linear'), n_mis=10,
            writeup='002', target=93.0, writeup_best=90.68, report='s9_resnet18',
            constraints='ResNet18, 20 epochs, RandomCrop(32, padding=4) and CutOut 16x16; the scheduler is free'),
-    Recipe('s10', lambda: [A.HorizontalFlip(p=0.5), rotate(10), A.HueSaturationValue(p=0.5), cutout(16)],
-           'HorizontalFlip, Rotate ±10°, HueSaturationValue, CutOut 16x16 (p=0.5)',
+    Recipe('s10', lambda: [pad_crop(), A.HorizontalFlip(p=0.5), rotate(10), A.HueSaturationValue(p=0.5), cutout(16)],
+           'RandomCrop(32, padding=4), HorizontalFlip, Rotate ±10°, HueSaturationValue, CutOut 16x16 (p=0.5)',
            model='ResNet18', epochs=50, bs=128, lr=0.01, sched='plateau', sched_kw=dict(factor=0.1, patience=3), find_lr=True, n_mis=25,
            writeup='000, 001', target=93.5, writeup_best=91.73, report='s10_lr_finder',
            constraints='ResNet18, 50 epochs, flip, rotation, colour and CutOut; the LR from a range test with SGD, ReduceLROnPlateau'),
@@ -115,7 +115,7 @@ for _r in [
 ]: register_recipe(_r)
 
 # %% ../nbs/07_recipes.ipynb #df415fa3
-def _cell(v): return ', '.join(f'{k}={w}' for k, w in v.items()) if isinstance(v, dict) else str(v)
+def _cell(v): return ', '.join(f'{k}={w}' for k, w in v.items()) if isinstance(v, dict) else f'{v:g}' if isinstance(v, float) else str(v)  # a setting in a table
 
 def settings_table(recipes=None, # names or Recipes, or a dict label -> Recipe or settings dict; None: all of RECIPES
                   ) -> str:
