@@ -39,7 +39,7 @@ def get_parser() -> argparse.ArgumentParser:
     a('--test-bs', type=int, help="evaluation batch size (default: 2 x bs)")
     a('--lr', type=float, help="learning rate (OneCycle: the peak); skips the LR finder (default: the recipe's or the finder's)")
     a('--find-lr', action=argparse.BooleanOptionalAction, default=None, help="run the LR range test (default: when the recipe does)")
-    a('--lr-iters', type=int, help="LR range-test iterations (default: one epoch, between 10 and 100)")
+    a('--lr-iters', type=int, help="LR range-test iterations (default: one epoch, at least 10)")
     a('--model', choices=list(MODELS), help="network, one of cifar_lit.models.MODELS (default: the recipe's)")
     a('--opt', choices=list(OPTIMIZERS), help="optimizer, one of cifar_lit.train.OPTIMIZERS (default: the recipe's)")
     a('--sched', choices=[*SCHEDULES, 'none'], help="LR schedule, one of cifar_lit.train.SCHEDULES or none (default: the recipe's)")

@@ -338,8 +338,8 @@ LR_RANGE = (1e-4, 10.)  # a recipe's range test: its first and last LR
 
 def lr_iters(steps_per_epoch:int, # training batches per epoch
             ) -> int:
-    "Iterations of a recipe's range test for an epoch of `steps_per_epoch` batches: one epoch, between 10 and 100."
-    return min(100, max(10, steps_per_epoch))
+    "Iterations of a recipe's range test for an epoch of `steps_per_epoch` batches: one epoch, at least 10."
+    return max(10, steps_per_epoch)
 
 def range_test_conclusive(losses, # the smoothed losses of the range test, in order of rising LR
                           drop:float=0.1, # the fall below the first loss that makes the test conclusive
