@@ -360,7 +360,7 @@ def lr_policy(finder:LRFinder, # a finder after its range_test
     if sched == 'onecycle':  # Smith's bounds: from where the loss starts to fall up to where it stops falling
         lr = res['lowest'] if ok else fallback_lr
         res.update(lr=lr, max_lr=lr, min_lr=res['falling'] if ok else lr/25)
-    else: res.update(lr=res['min'] if ok else fallback_lr)  # a constant LR: a tenth of the lowest loss's
+    else: res.update(lr=res['valley'] if ok else fallback_lr)  # a constant LR: fastai's valley
     return res
 
 def find_lr(model:nn.Module, # the network (its weights and the optimizer are restored afterwards)
@@ -386,7 +386,7 @@ def find_lr(model:nn.Module, # the network (its weights and the optimizer are re
     res = dict(num_iter=n, seconds=round(time.time()-t0, 1), **lr_policy(lrf, sched, fallback_lr),
                history={k: [float(o) for o in v] for k,v in lrf.history.items()})
     if fig_path is not None:
-        fig = lrf.plot(suggest=['falling', 'lowest'] if sched == 'onecycle' else 'min', skip_start=res['skip_start'], skip_end=res['skip_end'])
+        fig = lrf.plot(suggest=['falling', 'lowest'] if sched == 'onecycle' else 'valley', skip_start=res['skip_start'], skip_end=res['skip_end'])
         fig.savefig(fig_path, dpi=100, bbox_inches='tight'); plt.close(fig)
     return res
 
