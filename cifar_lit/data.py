@@ -6,7 +6,8 @@
 __all__ = ['CIFAR10_CLASSES', 'CIFAR10_MEAN', 'CIFAR10_STD', 'IMG_EXTS', 'cache_root', 'default_data_dir', 'image_files',
            'decode_images', 'array_cache_dirs', 'array_cache_dir', 'load_cifar10', 'albu_parts', 'seed_pipeline',
            'CIFAR10Dataset', 'stratified_sample', 'stratified_split', 'split_indices', 'default_num_workers',
-           'seed_worker', 'SeededSampler', 'DataLoaders', 'get_dataloaders', 'denormalize', 'show_batch']
+           'seed_worker', 'SeededSampler', 'shutdown_workers', 'DataLoaders', 'get_dataloaders', 'denormalize',
+           'show_batch']
 
 # %% ../nbs/00_data.ipynb #268544e3
 import os, pickle, hashlib, tempfile, contextlib, warnings, random, copy
@@ -338,8 +339,15 @@ class SeededSampler(torch.utils.data.Sampler):
         s = int(torch.randint(0, 2**62, (), generator=self.generator))  # this epoch's seeds: s, s+1, ... one per batch
         for k, i in enumerate(torch.randperm(self.n, generator=self.generator).tolist()): yield s + k//self.bs, i
 
+def shutdown_workers(dl, # a DataLoader; loaders without worker processes (a FastLoader, a list) are left alone
+                    ):
+    "Stop the worker processes of `dl` now, persistent ones too; its next iteration starts new ones."
+    it = getattr(dl, '_iterator', None)  # a DataLoader's persistent iterator, which owns the workers
+    if it is not None and hasattr(it, '_shutdown_workers'): it._shutdown_workers()
+    if isinstance(dl, DataLoader): dl._iterator = None
+
 class DataLoaders:
-    "The `train`, `valid` (`None` without a validation split) and `test` DataLoaders of an experiment."
+    "The `train`, `valid` (`None` without a validation split) and `test` DataLoaders of an experiment; `with` closes them."
     def __init__(self,
                  train:DataLoader, # training batches, shuffled
                  valid:DataLoader=None, # validation batches held out of the training set; None without a split
@@ -350,6 +358,11 @@ class DataLoaders:
     def __repr__(self):
         n = {k: len(getattr(self, k).dataset) for k in ('train', 'valid', 'test') if getattr(self, k) is not None}
         return f"DataLoaders({', '.join(f'{k}: {v} images' for k,v in n.items())}, bs={self.train.batch_size})"
+    def close(self):
+        "Shut down the loaders' worker processes (`shutdown_workers`); the loaders stay usable and start new ones when iterated."
+        for dl in (self.train, self.valid, self.test): shutdown_workers(dl)
+    def __enter__(self): return self
+    def __exit__(self, *exc): self.close()
 
 # %% ../nbs/00_data.ipynb #bcc05047
 def _pipeline(tfm, seed):
@@ -361,7 +374,7 @@ def get_dataloaders(bs:int=128, # training batch size
                     test_tfm=None, # pipeline for validation and test images; None: only normalise
                     data_dir=None, # passed to load_cifar10; None: $CIFAR_LIT_DATA or the per-user cache
                     num_workers:int=None, # DataLoader worker processes; None: default_num_workers()
-                    pin_memory:bool=None, # pin batches in memory; None: when CUDA is available
+                    pin_memory:bool=None, # pin batches in memory; None: when device is CUDA
                     subset:int=None, # train on this many training images, equally many per class; None: all
                     valid_pct:float=0., # fraction of the (subset of the) training images held out for validation
                     seed:int=42, # seed of the subset, split, shuffling and augmentations; None: unseeded
@@ -370,7 +383,7 @@ def get_dataloaders(bs:int=128, # training batch size
                     test_subset:int=None, # evaluate on this many test images, equally many per class; None: all
                     drop_last:bool=False, # drop the last, incomplete, training batch
                     fast:bool=False, # FastLoaders (cifar_lit.fast): uint8 images on device, augmented there a batch at a time
-                    device=None, # with fast: where images and batches live; None: CUDA when available, else the CPU
+                    device=None, # where the batches go (with fast, the images too); None: CUDA when available, else the CPU
                     channels_last:bool=False, # with fast: batches in channels-last memory format
                    ) -> DataLoaders:
     "Train, validation and test loaders of CIFAR-10 with the pipelines `train_tfm` and `test_tfm`: DataLoaders, or `FastLoader`s when `fast`."
@@ -387,7 +400,8 @@ def get_dataloaders(bs:int=128, # training batch size
                               seed=seed, channels_last=channels_last)
     else:
         nw = default_num_workers() if num_workers is None else num_workers
-        pin = torch.cuda.is_available() if pin_memory is None else pin_memory
+        cuda = torch.device(device).type == 'cuda' if device is not None else torch.cuda.is_available()
+        pin = cuda if pin_memory is None else pin_memory  # pinned pages only speed up copies to a GPU
         gen = lambda: torch.Generator().manual_seed(seed) if seed is not None else None
         def dl(xy, b, train):
             ds = CIFAR10Dataset(*xy, _pipeline(train_tfm if train else test_tfm, seed))

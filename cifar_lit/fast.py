@@ -53,14 +53,20 @@ def _u8(fill, trunc=False):
     f = np.broadcast_to(np.asarray(fill, np.float64).ravel(), (3,))
     return np.clip(np.trunc(f) if trunc else np.rint(f), 0, 255).astype(np.uint8)
 
+def _send(t, dev):
+    "The CPU tensor `t` on `dev`; to CUDA from pinned memory, without waiting (`.to('cuda')` of pageable memory waits for the GPU's queue)."
+    dev = torch.device(dev)
+    if dev.type != 'cuda' or t.device.type != 'cpu': return t.to(dev)
+    return t.pin_memory().to(dev, non_blocking=True)
+
 def _fill_like(f, x):
     "The fill `f` (3 uint8 levels) for batch `x`: one packed word for packed `[B,H,W]`, else a `[1,3,1,1]` float."
-    if x.dtype == torch.int32: return torch.tensor(np.append(f, 0).astype(np.uint8).view(np.int32)[0], device=x.device)
-    return torch.tensor(f, dtype=x.dtype, device=x.device).view(1, 3, 1, 1)
+    if x.dtype == torch.int32: return _send(torch.tensor(np.append(f, 0).astype(np.uint8).view(np.int32)[0]), x.device)
+    return _send(torch.tensor(f, dtype=x.dtype), x.device).view(1, 3, 1, 1)
 
 def _mask_like(m, x): return m if x.ndim == 3 else m[:, None]
 def _on(n, p, g): return torch.rand(n, generator=g) < p
-def _idx(m, dev): return m.cpu().nonzero()[:, 0].to(dev)  # indices from a CPU mask: no device sync
+def _idx(m, dev): return _send(m.cpu().nonzero()[:, 0], dev)  # indices from a CPU mask
 
 class FastOp:
     "Base of the batched ops: `sample` draws per-image parameters, `__call__` applies them, `replay` runs albumentations."
@@ -123,13 +129,13 @@ class PadCrop(FastOp):
               ) -> torch.Tensor:
         "Crops at `off` (flipped where `flip`) of images `idx` of `store`: a row lookup, then a column gather."
         dev, (H, W), (ch, cw), B = store.device, self.size, self.crop, len(idx)
-        ri, ci = self._ij(off, flip)  # small index tensors are made on the CPU, then sent: no device sync
-        rows = store.reshape(-1, W).index_select(0, (idx.to(dev)[:, None]*H + self.rmap[ri].to(dev)).view(-1)).view(B, ch, W)
-        out = rows.gather(2, self.cmap[ci].to(dev)[:, None, :].expand(B, ch, cw))
+        ri, ci = self._ij(off, flip)  # small index tensors are made on the CPU, then sent
+        rows = store.reshape(-1, W).index_select(0, (_send(idx, dev)[:, None]*H + _send(self.rmap[ri], dev)).view(-1)).view(B, ch, W)
+        out = rows.gather(2, _send(self.cmap[ci], dev)[:, None, :].expand(B, ch, cw))
         if self.border != 'constant' or not paint: return out
         f = _fill_like(self.fill, store)  # paint the few border rows and columns
-        b, i = (~self.rin[ri]).nonzero(as_tuple=True); out[b.to(dev), i.to(dev)] = f
-        b, j = (~self.cin[ci]).nonzero(as_tuple=True); out[b.to(dev), :, j.to(dev)] = f
+        b, i = (~self.rin[ri]).nonzero(as_tuple=True); out[_send(b, dev), _send(i, dev)] = f
+        b, j = (~self.cin[ci]).nonzero(as_tuple=True); out[_send(b, dev), :, _send(j, dev)] = f
         return out
     def apply_(self, x, off):
         if x.ndim == 3: return self.gather(x, torch.arange(len(x)), off)
@@ -138,7 +144,7 @@ class PadCrop(FastOp):
         return out if self.border != 'constant' else self._paint(out, off)
     def _paint(self, out, off):
         ri, ci = self._ij(off, None)
-        inside = (self.rin[ri][:, :, None] & self.cin[ci][:, None, :]).to(out.device)
+        inside = _send(self.rin[ri][:, :, None] & self.cin[ci][:, None, :], out.device)
         return torch.where(inside[:, None], out, _fill_like(self.fill, out))
     def __call__(self, x, off): return self.apply_(x, off)  # makes a new tensor anyway
     def replay(self, img, off):
@@ -194,12 +200,12 @@ class CutOut(FastOp):
         hw = holes[..., 2:] - holes[..., :2]  # (w, h) of each hole, 0 for none
         b = (hw > 0).all(-1).nonzero()[:, 0]
         if holes.shape[1] == 1 and len(b) and (hw[b, 0] == hw[b[0], 0]).all():  # one hole of one size: write its pixels
-            (w, h), b = hw[b[0], 0].tolist(), b.to(dev)
-            ys, xs = holes[:, 0, 1:2].to(dev)[b] + torch.arange(h, device=dev), holes[:, 0, 0:1].to(dev)[b] + torch.arange(w, device=dev)
+            (w, h), b = hw[b[0], 0].tolist(), _send(b, dev)
+            ys, xs = _send(holes[:, 0, 1:2], dev)[b] + torch.arange(h, device=dev), _send(holes[:, 0, 0:1], dev)[b] + torch.arange(w, device=dev)
             if x.ndim == 3: return x.index_put_((b[:, None, None], ys[:, :, None], xs[:, None, :]), f)
             c = torch.arange(x.shape[1], device=dev)[None, :, None, None]
             return x.index_put_((b[:, None, None, None], c, ys[:, None, :, None], xs[:, None, None, :]), f.view(1, -1, 1, 1))
-        h = holes.to(dev)[..., None]
+        h = _send(holes, dev)[..., None]
         ys, xs = torch.arange(H, device=dev), torch.arange(W, device=dev)
         rm, cm = (ys >= h[:, :, 1]) & (ys < h[:, :, 3]), (xs >= h[:, :, 0]) & (xs < h[:, :, 2])
         m = (rm[:, :, :, None] & cm[:, :, None, :]).any(1)
@@ -244,7 +250,7 @@ class Rotate(FastOp):
         on = angle != 0
         if not on.any(): return x
         f, i = (_fill_like(self.fill, x) if self.border == 'constant' else 0.), _idx(on, x.device)
-        grid = rotation_grid(angle[on], *x.shape[-2:]).to(x.device)
+        grid = _send(rotation_grid(angle[on], *x.shape[-2:]), x.device)
         out = F.grid_sample(x.index_select(0, i) - f, grid, mode=self.mode, padding_mode=_PADDING[self.border], align_corners=True)
         return x.index_copy_(0, i, out.add_(f).round_().clamp_(0, 255))
     def replay(self, img, angle):
@@ -263,9 +269,9 @@ def rgb2hsv_cv2(x:torch.Tensor, # RGB pixel levels [B,3,H,W], integers 0..255 of
     r, g, b = x.int().unbind(1)
     v = torch.maximum(torch.maximum(r, g), b)
     d = v - torch.minimum(torch.minimum(r, g), b)
-    s = (d*_SDIV.to(x.device)[v] + 2048) >> 12
+    s = (d*_send(_SDIV, x.device)[v] + 2048) >> 12
     h = torch.where(v == r, g - b, torch.where(v == g, b - r + 2*d, r - g + 4*d))
-    h = (h*_HDIV.to(x.device)[d] + 2048) >> 12
+    h = (h*_send(_HDIV, x.device)[d] + 2048) >> 12
     return torch.stack([h + 180*(h < 0), s, v], 1)
 
 def hsv2rgb_cv2(hsv:torch.Tensor, # OpenCV 8-bit HSV levels [B,3,H,W]
@@ -275,7 +281,7 @@ def hsv2rgb_cv2(hsv:torch.Tensor, # OpenCV 8-bit HSV levels [B,3,H,W]
     h, s, v = h*(6/180), s*(1/255), v*(1/255)
     sec = h.trunc(); f = h - sec
     tab = torch.stack([v, v*(1 - s), v*(1 - s*f), v*(1 - s*(1 - f))], 1)
-    bgr = tab.gather(1, _SECTOR.to(hsv.device)[sec.long() % 6].permute(0, 3, 1, 2))
+    bgr = tab.gather(1, _send(_SECTOR, hsv.device)[sec.long() % 6].permute(0, 3, 1, 2))
     return (bgr.flip(1)*255).floor_().clamp_(0, 255)
 
 class HSV(FastOp):
@@ -296,7 +302,7 @@ class HSV(FastOp):
         shift = shift.cpu()
         on = (shift != 0).any(1)
         if not on.any(): return x
-        sh, i = shift[on].to(x.device)[:, :, None, None], _idx(on, x.device)
+        sh, i = _send(shift[on], x.device)[:, :, None, None], _idx(on, x.device)
         h, s, v = rgb2hsv_cv2(x.index_select(0, i)).split(1, 1)
         h = torch.remainder(h + sh[:, :1], 180).floor()  # float64: the hue table's rounding
         s = torch.where(s == 0, 0, (s + sh[:, 1:2].trunc().int()).clamp(0, 255))
@@ -420,7 +426,7 @@ class FastAug:
         if isinstance(ops[0], PadCrop):
             fuse = len(ops) > 1 and isinstance(ops[1], Flip)
             x = ops[0].gather(store, idx, params['crop'], params['flip'] if fuse else None); i = 1 + fuse
-        else: x = store[idx.to(store.device)]
+        else: x = store[_send(idx, store.device)]
         while ops[i].packed: x = ops[i].apply_(x, params[ops[i].key]); i += 1  # x is the batch's own copy: ops may write into it
         x = unpack(x, channels_last)
         for o in ops[i:]: x = o.apply_(x, params.get(o.key))
@@ -511,7 +517,7 @@ class FastLoader:
     def __iter__(self):
         g, n = self.generator(self.epoch), len(self.y)
         self.epoch += 1
-        order = (torch.randperm(n, generator=g) if self.shuffle else torch.arange(n)).to(self.device)
+        order = _send(torch.randperm(n, generator=g) if self.shuffle else torch.arange(n), self.device)
         for i in range(len(self)):
             idx = order[i*self.bs:(i + 1)*self.bs]
             self.params = self.aug.sample(len(idx), g)
