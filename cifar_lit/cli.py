@@ -13,14 +13,16 @@ import os, sys, json, math, time, platform, argparse, importlib, importlib.util,
 from datetime import datetime
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn
-from .data import load_cifar10, get_dataloaders, default_data_dir, default_num_workers
+from torch.utils.data import DataLoader, Subset
+from .data import load_cifar10, get_dataloaders, default_data_dir, default_num_workers, CIFAR10Dataset
 from .transforms import get_transforms
 from .recipes import RECIPES, get_recipe, _cell
 from .models import MODELS, get_model
 from .train import (Learner, History, TrainingDiverged, CheckpointError, get_device, set_seed, get_optimizer, plot_history,
                     load_checkpoint, amp_default, _hms, _plot_lr, Callback, TensorBoardLog, LOGGERS, SCHEDULES, OPTIMIZERS)
 from .lr_finder import find_lr, lr_iters, LR_RANGE
-from .gradcam import CAM_METHODS
+from .interpret import get_preds, misclassified, plot_misclassified
+from .gradcam import CAM_METHODS, plot_gradcam, candidate_layers
 
 # %% ../nbs/08_cli.ipynb #29b10ab0
 class UsageError(ValueError):
@@ -225,9 +227,6 @@ def add_report(f):
 def _mistakes(learn, dls, cfg):
     "The first `n_mis` misclassified images among a few hundred test images drawn with the run's seed (computed once per run)."
     if getattr(learn, '_mistakes', None) is not None: return learn._mistakes
-    from torch.utils.data import DataLoader, Subset
-    from cifar_lit.interpret import get_preds, misclassified
-    from cifar_lit.data import CIFAR10Dataset
     ds = getattr(dls.test, 'dataset', None)
     if ds is None: ds = CIFAR10Dataset(*load_cifar10(cfg['data'], train=False, download=False))  # e.g. the fast loader: plain test images
     k = min(len(ds), max(200, 40*cfg['n_mis']))
@@ -239,7 +238,6 @@ def _mistakes(learn, dls, cfg):
 @add_report
 def misclassified_report(learn, dls, out, cfg):
     "`misclassified.png`: the first `n_mis` misclassified test images, titled `pred / actual`."
-    from cifar_lit.interpret import plot_misclassified
     import matplotlib.pyplot as plt
     mis = _mistakes(learn, dls, cfg)
     if not len(mis): return []
@@ -249,7 +247,6 @@ def misclassified_report(learn, dls, out, cfg):
 @add_report
 def gradcam_report(learn, dls, out, cfg):
     "`gradcam.png`: the CAM (`--cam`, GradCAM by default) of the last layer whose map is at least 5 px, on the same misclassified images; records the layer and method."
-    from cifar_lit.gradcam import plot_gradcam, candidate_layers
     import matplotlib.pyplot as plt
     layers = {k: v for k, v in candidate_layers(learn.model, min_size=5).items() if k.startswith('layer')}
     layer = list(layers)[-1]

@@ -12,7 +12,9 @@ import torch, torch.nn.functional as F
 import matplotlib.pyplot as plt
 from torch.utils.data import DataLoader, SequentialSampler
 from .data import CIFAR10_CLASSES, denormalize
+from fastcore.basics import patch
 from .models import eval_batches
+from .train import Learner
 
 # %% ../nbs/05_interpret.ipynb #16216d15
 class Preds:
@@ -109,6 +111,24 @@ def plot_misclassified(mis:Misclassified, # Output of misclassified
         ax.set_title(t.replace(' / ', '\n'), fontsize=8)
     fig.tight_layout()
     return fig
+
+# %% ../nbs/05_interpret.ipynb #35cbd929
+@patch
+def get_preds(self:Learner,
+              dl=None, # a loader in dataset order; None: the learner's test loader
+             ) -> Preds:
+    "`get_preds` of the learner's model on `dl` (default: its test loader), on its device, in its precision and memory format."
+    return get_preds(self.model, self.dls.test if dl is None else dl, self.device, self.amp, self.channels_last)
+
+@patch
+def misclassified(self:Learner,
+                  n:int=10, # number of images
+                  dl=None, # a loader in dataset order; None: the learner's test loader
+                  **kwargs, # by, pred, actual, classes: as misclassified takes them
+                 ) -> Misclassified:
+    "The `n` misclassified images of `dl` (default: the test loader) under the learner's model."
+    dl = self.dls.test if dl is None else dl
+    return misclassified(self.get_preds(dl), dl.dataset, n, **kwargs)
 
 # %% ../nbs/05_interpret.ipynb #1f4ec11e
 def confusion_matrix(p:Preds, # Output of get_preds
