@@ -15,7 +15,7 @@ seconds per epoch (mean, first epoch, median of the rest), the run's total, and 
 after writing its summary. The throughput table times training batches of each recipe's model and batch size through
 the Learner on the loader the run used (after warm-up batches), eager and compiled.
 """
-import argparse, json, os, statistics, subprocess, sys, time
+import argparse, json, os, shutil, statistics, subprocess, sys, time
 from pathlib import Path
 import torch
 from cifar_lit.recipes import RECIPES, get_recipe
@@ -102,14 +102,15 @@ class Profile(Callback):
         lines = [f"Profile of epoch {self.epoch}: {wall:.2f} s wall (train + test), {self.learn.n_iter} training batches, {self.learn.device}"]
         if cuda:
             busy = sum(e.self_device_time_total for e in ka if e.device_type != torch.autograd.DeviceType.CPU)/1e6
-            lines.append(f"GPU kernels and copies: {busy:.2f} s, {100*busy/wall:.0f}% of the wall time; the rest the GPU waited for the host")
+            lines.append(f"GPU kernels and copies: {busy:.2f} s, {100*busy/wall:.0f}% of the wall time (the profiler's own overhead included in it)")
             lines += ['', 'Top 25 by GPU time:', ka.table(sort_by='self_device_time_total', row_limit=25, max_name_column_width=70)]
         lines += ['', 'Top 25 by host time:', ka.table(sort_by='self_cpu_time_total', row_limit=25, max_name_column_width=70)]
         self.path.write_text('\n'.join(lines) + '\n')
         self.prof = None
 
 def profile(recipe, out, device, compile, extra):
-    "Two epochs of `recipe` in the run folder `out` (same settings as its run), with epoch 2 under the profiler."
+    "Two epochs of `recipe` in the run folder `out` (same settings as its run; an earlier profile's folder is replaced), with epoch 2 under the profiler."
+    shutil.rmtree(out, ignore_errors=True)
     args = get_parser().parse_args(['--recipe', recipe, '--out', str(out), '--device', device, '--progress', 'none',
                                     *_compile_args(compile), *extra, '--epochs', '2', '--no-find-lr'])
     run(resolve(args), progress='none', cbs=[Profile(2, out.parent/f'profile-{recipe}.txt')])
@@ -158,14 +159,14 @@ def main():
             rows.append(f"| {r} | {rec.model}{', ' + rec.norm if rec.norm != 'bn' else ''} | {bs} | {ips[False]:,.0f} | "
                         f"{'not measured' if ips[True] is None else f'{ips[True]:,.0f}'} |")
         print(f"\nThroughput ({n} training batches per epoch, the second epoch timed after {max(1, n//4)} warm-up batches), {name}:\n" + '\n'.join(rows), flush=True)
-    if a.profile:
-        print(f"\nProfiling {a.profile_recipe}:", flush=True)
-        profile(a.profile_recipe, out/f'profile-{a.profile_recipe}', str(dev), compile, extra)
-        print(*(out/f'profile-{a.profile_recipe}.txt').read_text().splitlines()[:2], sep='\n', flush=True)
     if a.publish:
         for r in recipes:
             if run_finished(out/r) and is_full(json.loads((out/r/'summary.json').read_text())):
                 print(f"published {r}: {publish_run(out/r, Path(a.publish)/r)}")
+    if a.profile:
+        print(f"\nProfiling {a.profile_recipe}:", flush=True)
+        profile(a.profile_recipe, out/f'profile-{a.profile_recipe}', str(dev), compile, extra)
+        print(*(out/f'profile-{a.profile_recipe}.txt').read_text().splitlines()[:2], sep='\n', flush=True)
     print(f"bench/gpu.py: done in {_hms(time.time() - t0)}", flush=True)
 
 if __name__ == '__main__': main()

@@ -347,6 +347,8 @@ def _run(cfg, resume, progress, stack, cbs):
     hp = {k: cfg[k] for k in (*RUN_KEYS, 'amp', 'channels_last', 'device')}
     logs = [LOGGERS[k](out/LOGGERS[k].folder, hparams=hp) for k in cfg.get('log', [])]
     for o in logs: say(f"{'TensorBoard: event files' if isinstance(o, TensorBoardLog) else f'{type(o).__name__}: its files'} in {o.log_dir}")
+    if resume and not cont:
+        for o in logs: o.open(purge_step=0)  # the attempt that stopped before its first checkpoint starts again: so do its logs
     workers = f", {cfg['workers']} worker process{'es'*(cfg['workers'] != 1)}" if cfg['workers'] else ', in the main process'
     say(f"Augmentation: {AUGS[cfg['aug']]}" + (workers if cfg['aug'] == 'albu' else '') +
         (' (the default on this device)' if cfg['aug'] == default_aug(dev) else ''))
@@ -505,8 +507,8 @@ def _run_cells(s):
     sec, mean = s['seconds_per_epoch'], s['mean_seconds_per_epoch']
     fmt = lambda v: f"{v:.0f}" if v >= 10 else f"{v:.2f}"
     rest = float(np.median(sec[1:])) if len(sec) > 1 else mean
-    spe = fmt(mean) + (f" ({fmt(rest)} after the first)" if sec[0] > 1.5*rest else '')  # a first epoch that compiled, say
-    hw = s['gpu'] or s['device_name'] + (f", {s['amp_dtype']}" if s['amp'] else ', fp32')
+    spe = fmt(mean) + (f" (median {fmt(rest)} after the first)" if sec[0] > 1.5*rest else '')  # a first epoch that compiled, say
+    hw = (s['gpu'] or s['device_name']) + (f", {s['amp_dtype']}" if s['amp'] else ', fp32')
     return [f"{s['best']['acc']:.2f}%", f"{s['best']['epoch']} of {s['settings']['epochs']}", f"{s['final_test_acc']:.2f}%", spe,
             _hms(s['total_seconds']), hw]
 

@@ -119,12 +119,12 @@ def _read_batches(d, train):
     return np.concatenate(xs), np.concatenate(ys)
 
 # %% ../nbs/00_data.ipynb #2818b70f
-_CACHE_VERSION = 2
+_CACHE_VERSION = 3
 
-def _stat_key(st): return st.st_size, st.st_mtime_ns, st.st_ino
+def _stat_key(st): return st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns  # ctime: no program can set it back
 
 def _signature(kind, src, train):
-    "Hash of the name, size, mtime (ns) and inode of every source file of the split: any of them changing means new data."
+    "Hash of the name, size, mtime and ctime (ns) and inode of every source file of the split: any of them changing means new data."
     h = hashlib.sha1(repr((_CACHE_VERSION, kind)).encode())
     if kind == 'pickle':
         for b in _BATCHES[train]:

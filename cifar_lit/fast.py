@@ -57,7 +57,7 @@ def _send(t, dev):
     "The CPU tensor `t` on `dev`; to CUDA from pinned memory, without waiting (`.to('cuda')` of pageable memory waits for the GPU's queue)."
     dev = torch.device(dev)
     if dev.type != 'cuda' or t.device.type != 'cpu': return t.to(dev)
-    return t.pin_memory().to(dev, non_blocking=True)
+    return t.contiguous().pin_memory().to(dev, non_blocking=True)  # a strided view would be copied through pageable memory
 
 def _fill_like(f, x):
     "The fill `f` (3 uint8 levels) for batch `x`: one packed word for packed `[B,H,W]`, else a `[1,3,1,1]` float."

@@ -39,15 +39,16 @@ def _shuffled(dl):
 def get_preds(model, # Classifier returning logits
               dl, # Loader of (x, y) batches in dataset order: a DataLoader or FastLoader built with shuffle=False
               device=None, # Where to run the model; None: the model's device
-              amp:bool=False, # bf16 autocast, as the Learner evaluates with amp (its learn.amp)
+              amp:bool=False, # autocast, as the Learner evaluates with amp (its learn.amp)
               channels_last:bool=False, # channels-last inputs (the Learner's learn.channels_last)
+              amp_dtype=torch.bfloat16, # the autocast type (the Learner's learn.amp_dtype)
              )->Preds:
     "Softmax probabilities, predicted and true classes and dataset indices of all images in `dl`, without autograd."
     how = _shuffled(dl)
     if how: raise ValueError(f"get_preds needs a loader in dataset order to know each image's index, got a {how} one: "
                              "build it with shuffle=False (e.g. the test loader)")
     probs, targets = [], []
-    for out, yb in eval_batches(model, dl, device, amp, channels_last=channels_last):
+    for out, yb in eval_batches(model, dl, device, amp, amp_dtype, channels_last=channels_last):
         probs.append(F.softmax(out, 1).cpu()); targets.append(yb.cpu())
     if not probs: raise ValueError("The loader yielded no batch: give get_preds at least one image")
     probs, targets = torch.cat(probs), torch.cat(targets).long()
@@ -118,7 +119,7 @@ def get_preds(self:Learner,
               dl=None, # a loader in dataset order; None: the learner's test loader
              ) -> Preds:
     "`get_preds` of the learner's model on `dl` (default: its test loader), on its device, in its precision and memory format."
-    return get_preds(self.model, self.dls.test if dl is None else dl, self.device, self.amp, self.channels_last)
+    return get_preds(self.model, self.dls.test if dl is None else dl, self.device, self.amp, self.channels_last, self.amp_dtype)
 
 @patch
 def misclassified(self:Learner,

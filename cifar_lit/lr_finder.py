@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['LINE_EVERY', 'SUGGESTIONS', 'LR_RANGE', 'range_lrs', 'LRFinder', 'steep', 'valley', 'minimum', 'lowest', 'falling',
-           'onecycle_kwargs', 'lr_iters', 'range_test_conclusive', 'lr_policy', 'find_lr']
+           'lr_iters', 'range_test_conclusive', 'lr_policy', 'find_lr']
 
 # %% ../nbs/03_lr_finder.ipynb #0e7b004a
 import sys, math, copy, time
@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 from tqdm import tqdm
 from fastcore.basics import patch
 from .models import model_device, to_device, batch_xy, eval_batches
+from .train import get_optimizer, onecycle_kwargs, _live_output
 
 # %% ../nbs/03_lr_finder.ipynb #ef0682cb
 def range_lrs(start_lr:float, # LR of the first iteration
@@ -162,7 +163,6 @@ def range_test(self:LRFinder,
                progress:str='auto', # 'bar' (live tqdm), 'line' (a line every half minute), 'none'; 'auto': a bar in a terminal or notebook, else lines
               ):
     "Train with the LR going from `start_lr` to `end_lr`, record `history`, then restore model and optimizer."
-    from cifar_lit.train import _live_output
     mode = str(step_mode).lower()
     groups = self.optimizer.param_groups
     starts = [float(g['lr']) for g in groups] if start_lr is None else [float(start_lr)]*len(groups)
@@ -307,32 +307,6 @@ def plot(self:LRFinder,
     ax.set_xlabel('learning rate'); ax.set_ylabel('loss')
     return ax.figure
 
-# %% ../nbs/03_lr_finder.ipynb #2ca7a0b8
-def _exact_pct(peak, total):
-    "The smallest `pct_start` with `pct_start*total >= peak`: `OneCycleLR`'s warm-up then ends on step `peak-1`, not before"
-    pct = peak / total
-    while pct * total < peak: pct = math.nextafter(pct, 1)  # peak/total can round down, and the product with it
-    return pct
-
-def onecycle_kwargs(max_lr:float, # peak LR, e.g. a suggestion of the range test
-                    epochs:int, # epochs of training
-                    steps_per_epoch:int, # batches (scheduler steps) per epoch
-                    peak_epoch:float, # the LR peaks on the last batch of this epoch (counting from 1)
-                    min_lr:float=None, # starting LR; None: max_lr/25, OneCycleLR's default
-                    annihilate:bool=False, # False: end at the starting LR; True: end at the starting LR / 1e4
-                    anneal_strategy:str='cos', # 'cos' or 'linear' (Smith's original) ramps
-                   )->dict:
-    "Keyword arguments for `OneCycleLR` going from `min_lr` to `max_lr` at epoch `peak_epoch`, and back down."
-    total,peak = epochs*steps_per_epoch,round(peak_epoch*steps_per_epoch)
-    if not 2 <= peak < total:
-        raise ValueError(f"peak_epoch={peak_epoch} puts the peak on batch {peak} of {total}, but OneCycleLR needs it between "
-                         f"batch 2 and batch {total-1}: pass 2 <= peak_epoch*steps_per_epoch < epochs*steps_per_epoch")
-    if min_lr is not None and not 0 < min_lr < max_lr:
-        raise ValueError(f"min_lr={min_lr} must be between 0 and max_lr={max_lr}: pass a smaller min_lr, or None for max_lr/25")
-    return dict(max_lr=max_lr, epochs=epochs, steps_per_epoch=steps_per_epoch, pct_start=_exact_pct(peak, total),
-                div_factor=25. if min_lr is None else max_lr/min_lr, final_div_factor=1e4 if annihilate else 1.,
-                three_phase=False, anneal_strategy=anneal_strategy)
-
 # %% ../nbs/03_lr_finder.ipynb #b7073ed8
 LR_RANGE = (1e-4, 10.)  # a recipe's range test: its first and last LR
 
@@ -378,7 +352,6 @@ def find_lr(model:nn.Module, # the network (its weights and the optimizer are re
             progress:str='auto', # as LRFinder.range_test's
            ) -> dict:
     "Run a recipe's range test and return `lr_policy`'s LRs, with `num_iter`, `seconds` and the test's `history`."
-    from cifar_lit.train import get_optimizer
     n, t0 = num_iter or lr_iters(len(dl)), time.time()
     opt = get_optimizer(model, 'sgd', lr=LR_RANGE[0], momentum=momentum, nesterov=nesterov, wd=wd)
     lrf = LRFinder(model, opt, nn.CrossEntropyLoss(), device=device, amp=amp, channels_last=channels_last)

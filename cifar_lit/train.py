@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['EPOCH_KEYS', 'BATCH_KEYS', 'OPTIMIZERS', 'SCHEDULES', 'EVENTS', 'LOGGERS', 'get_device', 'set_seed', 'get_rng_state',
            'set_rng_state', 'CheckpointError', 'save_checkpoint', 'load_checkpoint', 'History', 'get_optimizer',
-           'get_scheduler', 'per_batch', 'batch_desc', 'eval_line', 'TrainingDiverged', 'cpu_bf16', 'amp_default',
-           'Learner', 'fit_model', 'CancelFitException', 'Callback', 'LRSchedule', 'Recorder', 'StopOnNaN',
-           'ProgressLog', 'Checkpoints', 'Logger', 'TensorBoardLog', 'CSVLog', 'plot_history']
+           'get_scheduler', 'per_batch', 'onecycle_kwargs', 'batch_desc', 'eval_line', 'TrainingDiverged', 'cpu_bf16',
+           'amp_default', 'Learner', 'fit_model', 'CancelFitException', 'Callback', 'LRSchedule', 'Recorder',
+           'StopOnNaN', 'ProgressLog', 'Checkpoints', 'Logger', 'TensorBoardLog', 'CSVLog', 'plot_history']
 
 # %% ../nbs/04_train.ipynb #8b0db2c7
 import os, sys, io, csv, json, math, time, random, signal, threading, contextlib, inspect, warnings
@@ -236,7 +236,6 @@ def get_scheduler(opt:torch.optim.Optimizer, # the optimizer whose LR to schedul
     return SCHEDULES[sched](opt, epochs=epochs, steps_per_epoch=steps_per_epoch, **kw)
 
 def _onecycle(opt, epochs, steps_per_epoch, **kw):
-    from cifar_lit.lr_finder import onecycle_kwargs
     ok = {k: kw.pop(k) for k in ('min_lr', 'annihilate') if k in kw}
     max_lr = kw.pop('max_lr', opt.param_groups[0]['lr'])
     peak = kw.pop('peak_epoch', max(1, round(epochs*0.3)))
@@ -250,6 +249,32 @@ SCHEDULES = dict(  # name -> fn(opt, epochs=, steps_per_epoch=, **kw) -> schedul
 def per_batch(sched) -> bool:
     "Whether `sched` is stepped after every batch (OneCycleLR, CyclicLR) rather than every epoch."
     return isinstance(sched, (lrs.OneCycleLR, lrs.CyclicLR))
+
+# %% ../nbs/04_train.ipynb #2ca7a0b8
+def _exact_pct(peak, total):
+    "The smallest `pct_start` with `pct_start*total >= peak`: `OneCycleLR`'s warm-up then ends on step `peak-1`, not before"
+    pct = peak / total
+    while pct * total < peak: pct = math.nextafter(pct, 1)  # peak/total can round down, and the product with it
+    return pct
+
+def onecycle_kwargs(max_lr:float, # peak LR, e.g. a suggestion of the range test
+                    epochs:int, # epochs of training
+                    steps_per_epoch:int, # batches (scheduler steps) per epoch
+                    peak_epoch:float, # the LR peaks on the last batch of this epoch (counting from 1)
+                    min_lr:float=None, # starting LR; None: max_lr/25, OneCycleLR's default
+                    annihilate:bool=False, # False: end at the starting LR; True: end at the starting LR / 1e4
+                    anneal_strategy:str='cos', # 'cos' or 'linear' (Smith's original) ramps
+                   )->dict:
+    "Keyword arguments for `OneCycleLR` going from `min_lr` to `max_lr` at epoch `peak_epoch`, and back down."
+    total,peak = epochs*steps_per_epoch,round(peak_epoch*steps_per_epoch)
+    if not 2 <= peak < total:
+        raise ValueError(f"peak_epoch={peak_epoch} puts the peak on batch {peak} of {total}, but OneCycleLR needs it between "
+                         f"batch 2 and batch {total-1}: pass 2 <= peak_epoch*steps_per_epoch < epochs*steps_per_epoch")
+    if min_lr is not None and not 0 < min_lr < max_lr:
+        raise ValueError(f"min_lr={min_lr} must be between 0 and max_lr={max_lr}: pass a smaller min_lr, or None for max_lr/25")
+    return dict(max_lr=max_lr, epochs=epochs, steps_per_epoch=steps_per_epoch, pct_start=_exact_pct(peak, total),
+                div_factor=25. if min_lr is None else max_lr/min_lr, final_div_factor=1e4 if annihilate else 1.,
+                three_phase=False, anneal_strategy=anneal_strategy)
 
 # %% ../nbs/04_train.ipynb #b7af8f67
 def _live_output() -> bool:
@@ -739,6 +764,12 @@ class TensorBoardLog(Logger):
         "Flush and close the event files."
         if self.writer is not None: self.writer.close(); self.writer = None
 
+def _csv_row(r):
+    "Whether `r` is a row of `scalars.csv`: a tag, a step and a value (not the header, nor a line a crash cut short)."
+    if len(r) != 3: return False
+    try: int(r[1]); float(r[2]); return True
+    except ValueError: return False
+
 class CSVLog(Logger):
     "Write `scalars.csv` (tag, step, value: a row per value, as it is logged) and `hparams.csv` (name, value) to a folder, `csv` in the learner's out."
     folder = 'csv'
@@ -752,10 +783,9 @@ class CSVLog(Logger):
         if d is None: raise ValueError("CSVLog needs a folder: pass log_dir=, or give the Learner out=")
         d.mkdir(parents=True, exist_ok=True); p = d/'scalars.csv'
         if purge_step is not None and p.is_file():  # a resumed run: keep what was logged before purge_step
-            with open(p, newline='') as f: rows = [r for r in csv.reader(f)][1:]
-            keep = [r for r in rows if int(r[1]) < purge_step]
+            with open(p, newline='') as f: keep = [r for r in csv.reader(f) if _csv_row(r) and int(r[1]) < purge_step]
             with open(p, 'w', newline='') as f: w = csv.writer(f); w.writerow(('tag', 'step', 'value')); w.writerows(keep)
-        new = not p.is_file()
+        new = not p.is_file() or p.stat().st_size == 0  # a killed run may leave an empty file
         self.f = open(p, 'a', newline='')
         self.w = csv.writer(self.f)
         if new: self.w.writerow(('tag', 'step', 'value'))
