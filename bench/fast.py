@@ -12,7 +12,7 @@ import argparse, os, platform, time
 import torch
 from torch.utils.data import Dataset, DataLoader
 from cifar_lit.data import load_cifar10, get_dataloaders, stratified_sample
-from cifar_lit.transforms import get_transforms
+from cifar_lit.recipes import get_transforms
 from cifar_lit.recipes import RECIPES
 from cifar_lit.fast import FastLoader
 

@@ -18,7 +18,7 @@ from PIL import Image
 from torch.utils.data import Dataset, DataLoader
 from tqdm import tqdm
 from cifar_lit.data import load_cifar10, get_dataloaders, default_num_workers
-from cifar_lit.transforms import get_transforms
+from cifar_lit.recipes import get_transforms
 from cifar_lit.recipes import RECIPES
 from cifar_lit.models import ResNet18, CustomResNet
 from cifar_lit.train import Learner, get_device, set_seed

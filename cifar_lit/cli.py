@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np, torch, torch.nn as nn
 from torch.utils.data import DataLoader, Subset
 from .data import load_cifar10, get_dataloaders, default_data_dir, default_num_workers, CIFAR10Dataset
-from .transforms import get_transforms
+from .recipes import get_transforms
 from .recipes import RECIPES, get_recipe, _cell
 from .models import MODELS, get_model
 from .train import (Learner, History, TrainingDiverged, CheckpointError, get_device, set_seed, get_optimizer, plot_history,
-                    load_checkpoint, amp_default, _hms, _plot_lr, Callback, TensorBoardLog, LOGGERS, SCHEDULES, OPTIMIZERS)
+                    load_checkpoint, amp_default, _hms, _plot_lr, Callback, TensorBoardLog, LOGGERS, SCHEDULES, OPTIMIZERS, get_schedule)
 from .lr_finder import find_lr, lr_iters, LR_RANGE
 from .interpret import get_preds, misclassified, plot_misclassified
 from .gradcam import CAM_METHODS, plot_gradcam, candidate_layers
@@ -111,6 +111,8 @@ def _new_run_dir(recipe):
         except FileExistsError: continue
     raise UsageError(f"--out: {base} and 999 more names are taken: pass --out")
 
+def _steps(sched): return getattr(get_schedule(sched), 'step', None)  # a per-batch schedule is laid out for its run's epochs
+
 def _check_resume(out, cfg, keep=()):
     "Check that the run in `out` can continue with the settings `cfg` (those in `keep`, left to their defaults, take the run's); raises `UsageError` saying what differs."
     ck = out/'last.pt'
@@ -130,7 +132,7 @@ def _check_resume(out, cfg, keep=()):
     if not meta:
         return print(f"cifar_lit_train: warning: {ck} records no settings (an older cifar_lit wrote it): they cannot be checked", file=sys.stderr)
     cfg.update({k: meta[k] for k in keep if k in meta})
-    diff = [k for k in RUN_KEYS if k in meta and meta[k] != cfg[k] and not (k == 'epochs' and cfg['sched'] != 'onecycle')]
+    diff = [k for k in RUN_KEYS if k in meta and meta[k] != cfg[k] and not (k == 'epochs' and _steps(cfg['sched']) != 'batch')]
     if diff: raise UsageError(f"--resume: the run in {out} was trained with other settings ({'; '.join(f'{k} {meta[k]!r} then, {cfg[k]!r} now' for k in diff)}): "
                               "resume with its settings (see its log.txt), or start a new run in another --out")
 
@@ -187,14 +189,10 @@ def resolve(args:argparse.Namespace, # parsed options from get_parser()
         raise UsageError(f"--valid {args.valid}: hold out from 10 (one per class) to {pool - 10} of the {pool} training images, or 0 for no validation split")
     cfg.update(data=str(data), n_train=pool - args.valid, n_test=args.test_subset or nt)
     spe = -(-cfg['n_train']//cfg['bs'])  # batches per epoch
-    if cfg['sched'] == 'onecycle':
-        total = cfg['epochs']*spe
-        if total < 3: raise UsageError(f"OneCycle needs at least 3 training batches (its peak on batch 2 or later, before the last), "
-                                       f"but {cfg['epochs']} epoch(s) of {spe} batch(es) make {total}: pass a larger --subset or "
-                                       "--epochs, a smaller --bs, or another --sched")
-        base = cfg['sched_kw'].get('peak_epoch')  # the recipe's peak, for the recipe's epochs
-        peak = base*cfg['epochs']/rec.epochs if base is not None else 0.3*cfg['epochs']
-        cfg['sched_kw']['peak_epoch'] = max(2, min(total - 1, round(peak*spe)))/spe  # on a batch OneCycleLR accepts: 2 <= peak < total
+    e = get_schedule(cfg['sched'])
+    if e is not None:  # the schedule's arguments follow the run's epochs and batches (OneCycle's peak moves with them)
+        try: cfg['sched_kw'] = e.scaled(cfg['sched_kw'], cfg['epochs'], spe, rec.epochs)
+        except ValueError as err: raise UsageError(f"{err}: pass a larger --subset or --epochs, a smaller --bs, or another --sched") from None
     try: cfg['device'] = str(get_device(args.device))
     except (ValueError, RuntimeError) as e: raise UsageError(f"--device {args.device}: {e}") from None
     cfg['aug'] = args.aug or default_aug(cfg['device'])
@@ -343,7 +341,7 @@ def _run(cfg, resume, progress, stack, cbs):
         (' (the defaults on this device)' if (cfg['amp'], cfg['channels_last']) == (fast, fast) else ''))
     cont = resume and (out/'last.pt').is_file()  # --resume of a run stopped before its first checkpoint: from epoch 1
     if resume and not cont: say(f"No checkpoint in {out} yet (the run stopped before its first epoch ended): starting it from epoch 1")
-    lr, kw, found = cfg['lr'], dict(cfg['sched_kw']), None
+    lr, kw, found, sched = cfg['lr'], dict(cfg['sched_kw']), None, get_schedule(cfg['sched'])
     hp = {k: cfg[k] for k in (*RUN_KEYS, 'amp', 'channels_last', 'device')}
     logs = [LOGGERS[k](out/LOGGERS[k].folder, hparams=hp) for k in cfg.get('log', [])]
     for o in logs: say(f"{'TensorBoard: event files' if isinstance(o, TensorBoardLog) else f'{type(o).__name__}: its files'} in {o.log_dir}")
@@ -360,7 +358,8 @@ def _run(cfg, resume, progress, stack, cbs):
                         fig_path=out/'lr_finder.png', progress=progress)
         for o in logs: o.log_lr_finder(found['history'], out/'lr_finder.png')
         lr = found['lr']
-        what = f"OneCycle max_lr {found['max_lr']:.3e}, min_lr {found['min_lr']:.3e}" if cfg['sched'] == 'onecycle' else f"lr {lr:.3e}"
+        bounds = sched.range_kw(lr, found if found['conclusive'] else None) if sched else {}
+        what = f"{sched.label} " + ', '.join(f"{k} {v:.3e}" for k, v in bounds.items()) if bounds else f"lr {lr:.3e}"
         say(f"LR finder ({found['num_iter']} iterations): {what}" + ('' if found['conclusive'] else
             " (inconclusive: the loss never fell 10% below its start; the recipe's LR is kept)"))
     elif cont and cfg['find_lr']:
@@ -381,7 +380,7 @@ def _run(cfg, resume, progress, stack, cbs):
         me['ended'] = datetime.now().astimezone().isoformat(timespec='seconds')
         (out/'sessions.json').write_text(json.dumps(sessions, indent=1))
     log_session()
-    if cfg['sched'] == 'onecycle': kw.update(max_lr=lr, min_lr=found['min_lr'] if found else lr/25)  # without the test: OneCycleLR's default start
+    if sched: kw.update(sched.range_kw(lr, found if found and found['conclusive'] else None))  # OneCycle's bounds; without a test, from lr
     class SessionLog(Callback):  # the session's record, rewritten after each epoch's checkpoints
         def after_epoch(self): log_session(self.learn.epoch)
     learn = Learner(model, dls, opt=cfg['opt'], lr=lr, momentum=cfg['momentum'], nesterov=cfg['nesterov'], wd=cfg['wd'], sched=cfg['sched'], sched_kw=kw,

@@ -15,7 +15,7 @@ import albumentations as A
 from albumentations.pytorch import ToTensorV2
 import albumentations.augmentations.geometric.functional as fgeometric
 from .data import CIFAR10_MEAN, CIFAR10_STD
-from .transforms import get_transforms
+from .recipes import get_transforms
 
 # %% ../nbs/09_fast.ipynb #ab9ddd0a
 def pack(x, # uint8 images [N,H,W,3] (numpy or tensor), as load_cifar10 returns them
