@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['CIFAR10_CLASSES', 'CIFAR10_MEAN', 'CIFAR10_STD', 'IMG_EXTS', 'cache_root', 'default_data_dir', 'image_files',
-           'decode_images', 'array_cache_dirs', 'array_cache_dir', 'load_cifar10', 'albu_parts', 'seed_pipeline',
-           'CIFAR10Dataset', 'stratified_sample', 'stratified_split', 'split_indices', 'default_num_workers',
-           'seed_worker', 'SeededSampler', 'shutdown_workers', 'DataLoaders', 'get_dataloaders', 'denormalize',
-           'show_batch']
+           'decode_images', 'array_cache_dirs', 'array_cache_dir', 'data_source', 'load_cifar10', 'albu_parts',
+           'seed_pipeline', 'CIFAR10Dataset', 'stratified_sample', 'stratified_split', 'split_indices',
+           'default_num_workers', 'seed_worker', 'SeededSampler', 'shutdown_workers', 'DataLoaders', 'get_dataloaders',
+           'denormalize', 'show_batch']
 
 # %% ../nbs/00_data.ipynb #268544e3
 import os, pickle, hashlib, tempfile, contextlib, warnings, random, copy
@@ -65,10 +65,11 @@ def image_files(split_dir, # an image-folder split, e.g. data/train, holding one
 # %% ../nbs/00_data.ipynb #f0dfaf9f
 def _decode(f):
     try:
-        with Image.open(f) as im:
-            im.load()
-            a = np.asarray(im)
-            mode, size = im.mode, im.size
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', Image.DecompressionBombWarning)  # a big image is refused below, undecoded
+            with Image.open(f) as im:  # open reads the header only: the size and mode are known before any pixel is decoded
+                mode, size = im.mode, im.size
+                if mode == 'RGB' and size == (32, 32): im.load(); a = np.asarray(im)
     except Exception as e: raise ValueError(f"{f} is not a readable image ({e}): delete or replace it") from e
     if mode != 'RGB' or size != (32, 32):
         raise ValueError(f"{f} is a {size[0]}x{size[1]} {mode} image, but CIFAR-10 images are 32x32 RGB: delete or convert it")
@@ -184,11 +185,24 @@ def _save_cache(cds, split, sig, x, y):
         with contextlib.suppress(OSError): f.unlink()
 
 # %% ../nbs/00_data.ipynb #8339b048
+def _data_dir(data_dir): return Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
+
 def _find(d, train):
-    for p in (d/'cifar-10-batches-py', d):
-        if p.is_dir() and (p.name == 'cifar-10-batches-py' or (p/'batches.meta').exists()): return 'pickle', p
-    s = d/('train' if train else 'test')
-    if s.is_dir(): return 'folder', s
+    "`('pickle'|'folder', path)` of the split in `d`; `None` when `d` holds no CIFAR-10; `ValueError` when it is ambiguous, half there or a split."
+    if d.exists() and not d.is_dir(): raise ValueError(f"{d} is a file: pass data_dir= the folder holding CIFAR-10")
+    pk = next((p for p in (d, d/'cifar-10-batches-py') if p.is_dir() and (p.name == 'cifar-10-batches-py' or (p/'batches.meta').exists())), None)
+    splits = [s for s in ('train', 'test') if (d/s).is_dir()]
+    if pk is not None and splits:  # never guess which of two copies a run trains on
+        raise ValueError(f"{d} holds two CIFAR-10 layouts, torchvision's batches {pk} and an image folder ({', '.join(s + '/' for s in splits)}): "
+                         f"pass data_dir={pk} for the batches, or move {pk.name} out of {d} for the image folder")
+    if pk is not None: return 'pickle', pk
+    s = 'train' if train else 'test'
+    if splits and s not in splits:  # half an image folder: downloading the pickles beside it would make two layouts
+        raise ValueError(f"{d} holds an image folder {splits[0]}/ but no {s}/: add {d/s}/<class>/*.png, or pass data_dir= a folder holding both train/ and test/")
+    if splits: return 'folder', d/s
+    cls = [c for c in CIFAR10_CLASSES if (d/c).is_dir()]
+    if cls: raise ValueError(f"{d} holds class folders ({', '.join(c + '/' for c in cls[:3])}...), so it is one split of an image folder: "
+                             f"pass data_dir={d.parent}, the folder holding train/ and test/")
 
 def _not_found(d, train, why):
     split = 'train' if train else 'test'
@@ -204,16 +218,28 @@ def _download(d, train):
     except Exception as e: raise _not_found(d, train, f"torchvision's download failed ({e!r})") from e
     return 'pickle', d/'cifar-10-batches-py'
 
+def data_source(data_dir=None, # as for load_cifar10: a folder; None: default_data_dir()
+               ) -> str:
+    "Which copy of CIFAR-10 `load_cifar10(data_dir)` reads, in words: torchvision's batches or an image folder, and where."
+    d = _data_dir(data_dir)
+    src = _find(d, True)
+    if src is None: raise _not_found(d, True, "nothing was downloaded")
+    return f"torchvision's batches in {src[1]}" if src[0] == 'pickle' else f"image folders train/ and test/ in {d}"
+
+
 # %% ../nbs/00_data.ipynb #6eca38dc
 def load_cifar10(data_dir=None, # folder with cifar-10-batches-py/ or train/+test/ image folders; None: default_data_dir()
                  train:bool=True, # the 50,000 training images, else the 10,000 test images
-                 download:bool=True, # download through torchvision when the folder holds neither layout
+                 download:bool=None, # download through torchvision when the folder holds neither layout; None: only into the per-user cache
                 ) -> tuple:
     "CIFAR-10 as `(x, y)`: uint8 images `[N,32,32,3]` and int64 labels `[N]`, decoded once then read from a cache."
-    d = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
+    d = _data_dir(data_dir)
     src = _find(d, train)
     if src is None:
-        if not download: raise _not_found(d, train, "download=False, so nothing was downloaded")
+        if download is False: raise _not_found(d, train, "download=False, so nothing was downloaded")
+        # a folder the user named (data_dir=, $CIFAR_LIT_DATA) is theirs: written into only when they ask, with download=True
+        if download is None and d != cache_root()/'data':
+            raise _not_found(d, train, "a folder you name (data_dir= or $CIFAR_LIT_DATA) is downloaded into only with download=True")
         src = _download(d, train)
     kind, p = src
     split, sig, cds = ('train' if train else 'test'), _signature(kind, p, train), array_cache_dirs(d)
@@ -225,6 +251,7 @@ def load_cifar10(data_dir=None, # folder with cifar-10-batches-py/ or train/+tes
         x = decode_images(fs)
     _save_cache(cds, split, sig, x, y)
     return x, y
+
 
 # %% ../nbs/00_data.ipynb #62ff4dbc
 _MEAN, _STD = torch.tensor(CIFAR10_MEAN).view(3, 1, 1), torch.tensor(CIFAR10_STD).view(3, 1, 1)
@@ -275,19 +302,30 @@ class CIFAR10Dataset(Dataset):
     def __repr__(self): return f'{type(self).__name__}({len(self)} images, tfm={type(self.tfm).__name__ if self.tfm else None})'
 
 # %% ../nbs/00_data.ipynb #ea3ca910
+def _most_equal(counts):
+    "The most items a draw equal over classes of sizes `counts` can take: all of the smallest class from each, one more from each larger one."
+    m = counts.min()
+    return len(counts)*int(m) + int((counts > m).sum())
+
 def stratified_sample(y:np.ndarray, # integer labels
                       n:int, # how many indices to draw, spread equally over the classes
                       seed:int=42, # seed of the draw; None: a different draw each time
+                      classes=CIFAR10_CLASSES, # names of the labels, for the error message
                      ) -> np.ndarray:
-    "Sorted indices of `n` items of `y`, the same number from each class (a remainder goes to randomly chosen classes)."
+    "Sorted indices of `n` items of `y`, the same number from each class (a remainder goes to randomly chosen classes that have one more)."
     cls, counts = np.unique(y, return_counts=True)
     if not 0 < n <= len(y): raise ValueError(f"Cannot draw {n} items from {len(y)}: pass 0 < n <= {len(y)}")
+    k, r = divmod(n, len(cls))
+    big = np.flatnonzero(counts > k)  # the classes that can give one more to the remainder
+    if counts.min() < k or len(big) < r:
+        name = lambda c: classes[c] if isinstance(c, (int, np.integer)) and 0 <= c < len(classes or ()) else str(c)
+        short = [f'{name(c)} has {m}' for c,m in zip(cls, counts) if m < k or (counts.min() >= k and m == k)]
+        raise ValueError(f"Cannot draw {n} items equally from the {len(cls)} classes ({k} of each{f', {k+1} of {r}' if r else ''}): "
+                         f"{', '.join(short)}; at most {_most_equal(counts)} can be drawn so")
     rng = np.random.default_rng(seed)
-    k = np.full(len(cls), n // len(cls))
-    k[rng.choice(len(cls), n % len(cls), replace=False)] += 1
-    short = [f'{c} ({m} < {o})' for c,m,o in zip(cls, counts, k) if m < o]
-    if short: raise ValueError(f"Cannot draw {n} items stratified: too few items in class(es) {', '.join(short)}; pass a smaller n")
-    return np.sort(np.concatenate([rng.choice(np.flatnonzero(y == c), o, replace=False) for c,o in zip(cls, k)]))
+    kk = np.full(len(cls), k)
+    kk[rng.choice(len(cls), r, replace=False) if r == 0 or len(big) == len(cls) else big[rng.choice(len(big), r, replace=False)]] += 1
+    return np.sort(np.concatenate([rng.choice(np.flatnonzero(y == c), o, replace=False) for c,o in zip(cls, kk)]))
 
 def stratified_split(y:np.ndarray, # integer labels
                      valid_pct:float=0.1, # fraction of the items that go to the validation side
@@ -297,6 +335,7 @@ def stratified_split(y:np.ndarray, # integer labels
     if not 0 < valid_pct < 1: raise ValueError(f"valid_pct={valid_pct} must be strictly between 0 and 1")
     vi = stratified_sample(y, max(1, round(len(y)*valid_pct)), seed)
     return np.setdiff1d(np.arange(len(y)), vi), vi
+
 
 # %% ../nbs/00_data.ipynb #06464411
 def split_indices(y:np.ndarray, # integer labels of all the items
@@ -308,10 +347,13 @@ def split_indices(y:np.ndarray, # integer labels of all the items
     "Indices into `y` `(train_idx, valid_idx)`: a stratified `subset`, then a stratified `valid_pct` of it held out (`valid_idx` is `None` without)."
     if subset is not None and not 0 < subset <= len(y):
         raise ValueError(f"{name}={subset} is outside the {len(y)} images: pass 0 < {name} <= {len(y)}, or None for all")
-    i = np.arange(len(y)) if subset is None else stratified_sample(y, subset, seed)
+    try: i = np.arange(len(y)) if subset is None else stratified_sample(y, subset, seed)
+    except ValueError as e: raise ValueError(f"{name}={subset}: {e}") from None
     if not valid_pct: return i, None
-    ti, vi = stratified_split(y[i], valid_pct, seed)
+    try: ti, vi = stratified_split(y[i], valid_pct, seed)
+    except ValueError as e: raise ValueError(f"valid_pct={valid_pct}: {e}") from None
     return i[ti], i[vi]
+
 
 # %% ../nbs/00_data.ipynb #aeba0724
 def default_num_workers() -> int:
@@ -379,7 +421,7 @@ def get_dataloaders(bs:int=128, # training batch size
                     valid_pct:float=0., # fraction of the (subset of the) training images held out for validation
                     seed:int=42, # seed of the subset, split, shuffling and augmentations; None: unseeded
                     test_bs:int=None, # batch size of validation and test; None: bs
-                    download:bool=True, # let load_cifar10 download when the data is not there
+                    download:bool=None, # passed to load_cifar10: True downloads into data_dir; None: only into the per-user cache
                     test_subset:int=None, # evaluate on this many test images, equally many per class; None: all
                     drop_last:bool=False, # drop the last, incomplete, training batch
                     fast:bool=False, # FastLoaders (cifar_lit.fast): uint8 images on device, augmented there a batch at a time

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['NORMS', 'MODELS', 'norm_layer', 'BasicBlock', 'ResNet', 'ResNet18', 'ResNet34', 'conv_block', 'ResLayer',
-           'CustomResNet', 'eval_mode', 'check_model', 'register_model', 'get_model', 'model_device', 'to_device',
-           'batch_xy', 'eval_batches', 'ModelSummary', 'summary']
+           'CustomResNet', 'eval_mode', 'check_model', 'register_model', 'get_model', 'check_model_args',
+           'model_device', 'to_device', 'batch_xy', 'eval_batches', 'ModelSummary', 'summary']
 
 # %% ../nbs/02_models.ipynb #e2d3d39b
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -170,6 +170,7 @@ def eval_mode(model:nn.Module, # the network; every module's mode is restored on
 import inspect
 
 MODELS = dict(ResNet18=ResNet18, ResNet34=ResNet34, CustomResNet=CustomResNet)  # name -> constructor(num_classes=, norm=, ...)
+_BUILTIN = dict(MODELS)  # the package's own: another constructor goes under these names only on purpose
 
 def check_model(fn, # a model constructor
                ) -> str:
@@ -193,18 +194,43 @@ def check_model(fn, # a model constructor
 
 def register_model(fn, # a constructor fn(num_classes=10, norm='bn', ...) -> nn.Module
                    name:str=None, # the name recipes and --model use; None: fn.__name__
+                   replace:bool=False, # allow replacing one of the package's own models (ResNet18, ResNet34, CustomResNet)
                   ):
     "Check `fn` (see `check_model`) and add it to `MODELS`; returns `fn`, so it also works as a decorator."
+    name = name or fn.__name__
+    if name in _BUILTIN and fn is not _BUILTIN[name] and not replace:  # every recipe naming it would silently train another network
+        raise ValueError(f"{name} is one of cifar_lit's models: register yours under another name, or pass replace=True to replace it")
     check_model(fn)
-    MODELS[name or fn.__name__] = fn
+    MODELS[name] = fn
     return fn
 
 def get_model(name:str, # a name in MODELS
               **kw, # the constructor's arguments, e.g. norm='ln'
              ) -> nn.Module:
-    "A new model `name` from `MODELS`."
-    if name not in MODELS: raise ValueError(f"Unknown model {name!r}: choose one of {', '.join(MODELS)}, or add yours with register_model")
+    "A new model `name` from `MODELS`, its arguments checked first (`check_model_args`)."
+    check_model_args(name, **kw)
     return MODELS[name](**kw)
+
+# %% ../nbs/02_models.ipynb #d49b621a
+import difflib
+
+def check_model_args(name:str, # a name in MODELS
+                     **kw, # the arguments get_model would pass, e.g. norm='gn', groups=4
+                    ):
+    "Check that `MODELS[name]` takes `kw`, by its signature then one build on the `meta` device; raises `ValueError` saying what does not fit."
+    if name not in MODELS: raise ValueError(f"Unknown model {name!r}: choose one of {', '.join(MODELS)}, or add yours with register_model")
+    fn = MODELS[name]
+    try: ps = inspect.signature(fn).parameters
+    except (TypeError, ValueError): ps = {}  # no signature to read (some builtins): the build below still checks
+    if ps and not any(p.kind == p.VAR_KEYWORD for p in ps.values()):
+        for k in kw:
+            if k in ps: continue
+            near = difflib.get_close_matches(k, list(ps), 1)
+            raise ValueError(f"{name} takes no argument {k!r}{f' (did you mean {near[0]!r}?)' if near else ''}: its arguments are {', '.join(ps)}")
+    try:
+        with torch.device('meta'): fn(**kw)  # shapes only: no memory, no initialisation
+    except (TypeError, ValueError) as e: raise ValueError(f"{name}({', '.join(f'{k}={v!r}' for k, v in kw.items())}) cannot be built: {e}") from None
+    except Exception: pass  # a constructor that computes with real tensors cannot build on meta: it is checked when built
 
 # %% ../nbs/02_models.ipynb #1fa1fecc
 def model_device(model:nn.Module, # the network

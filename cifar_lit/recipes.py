@@ -8,6 +8,8 @@ __all__ = ['SETTINGS', 'RECIPES', 'Recipe', 'register_recipe', 'get_recipe', 'se
 
 # %% ../nbs/07_recipes.ipynb #8355955e
 import re, math
+from collections.abc import Mapping
+import torch
 from types import MappingProxyType
 from dataclasses import dataclass, field, fields
 from typing import Callable
@@ -16,8 +18,8 @@ import albumentations as A
 import matplotlib.pyplot as plt
 from .data import denormalize
 from .transforms import pad_crop, cutout, rotate, normalize_to_tensor
-from .models import MODELS, NORMS
-from .train import OPTIMIZERS, SCHEDULES
+from .models import MODELS, NORMS, check_model_args
+from .train import OPTIMIZERS, SCHEDULES, get_scheduler
 
 # %% ../nbs/07_recipes.ipynb #0655c5cd
 SETTINGS = ('model', 'norm', 'model_kw', 'epochs', 'bs', 'opt', 'lr', 'momentum', 'nesterov', 'wd', 'sched', 'sched_kw',
@@ -69,20 +71,47 @@ class Recipe:
         for k in ('lr', 'wd', 'momentum'):
             v = getattr(self, k)
             if not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0 or (k == 'lr' and v == 0): bad(f"{k}={v!r}: pass a finite number{' above 0' if k == 'lr' else ', 0 or more'}")
-        if self.target is not None and not 0 < self.target <= 100: bad(f"target={self.target!r}: pass a test accuracy in percent, above 0 and at most 100")
+        _check_settings(self, bad)  # the model, optimiser and schedule these settings make, built where it costs nothing
         for k in ('model_kw', 'sched_kw'): object.__setattr__(self, k, MappingProxyType(dict(getattr(self, k))))  # read-only, as the rest of the record
 
     def settings(self) -> dict:
         "The fields a run trains with (`SETTINGS`), as a dict: the defaults of `cifar_lit_train --recipe <name>`."
         return {k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in ((k, getattr(self, k)) for k in SETTINGS)}
 
+# %% ../nbs/07_recipes.ipynb #8c8a0ce3
+def _check_settings(r:Recipe, bad):
+    "Check what `r`'s fields make together (see above); `bad(message)` raises."
+    for k in ('target', 'writeup_best'):
+        v = getattr(r, k)
+        if v is not None and (not isinstance(v, (int, float)) or isinstance(v, bool) or not 0 < v <= 100):
+            bad(f"{k}={v!r}: pass a test accuracy in percent, a number above 0 and at most 100")
+    for k in ('nesterov', 'find_lr'):
+        if not isinstance(getattr(r, k), bool): bad(f"{k}={getattr(r, k)!r}: pass True or False")
+    for k in ('model_kw', 'sched_kw'):
+        if not isinstance(getattr(r, k), Mapping): bad(f"{k}={getattr(r, k)!r}: pass a dict of keyword arguments, e.g. dict()")
+    if r.opt == 'sgd' and r.nesterov and not r.momentum: bad(f"nesterov=True needs momentum > 0 (momentum={r.momentum!r}): pass a momentum, e.g. 0.9, or nesterov=False")
+    clash = [k for k in ('num_classes', 'norm') if k in r.model_kw]
+    if clash: bad(f"model_kw sets {', '.join(clash)}: CIFAR-10 has 10 classes and the recipe's norm= field sets the norm; leave them out of model_kw")
+    try: check_model_args(r.model, norm=r.norm, **r.model_kw)
+    except ValueError as e: bad(f"{e}: fix model_kw or norm")
+    if r.sched == 'none':
+        if r.sched_kw: bad(f"sched_kw {dict(r.sched_kw)} is for a schedule, but sched='none': leave it empty, or name the schedule")
+        return
+    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=r.lr)
+    try: get_scheduler(opt, r.sched, epochs=r.epochs, steps_per_epoch=-(-50000//r.bs), **r.sched_kw)  # the full training set's batches
+    except (TypeError, ValueError) as e: bad(f"sched_kw {dict(r.sched_kw)} does not fit sched {r.sched!r} ({e}): fix sched_kw")
+
 # %% ../nbs/07_recipes.ipynb #b6fe9d17
 RECIPES = {}  # name -> Recipe: the assignments' four and any registered with register_recipe
+_BUILTIN = {}  # the assignments' four, filled below: another recipe goes under their names only on purpose
 
 def register_recipe(recipe:Recipe, # the recipe to add (its fields are checked when it is made)
+                    replace:bool=False, # allow replacing one of the assignments' recipes (s9, s10, s11, s12)
                    ) -> Recipe:
-    "Add `recipe` to `RECIPES` under its name, replacing one of the same name; returns it."
+    "Add `recipe` to `RECIPES` under its name, replacing one of yours of the same name; returns it."
     if not isinstance(recipe, Recipe): raise TypeError(f"register_recipe takes a Recipe, not {type(recipe).__name__}: make one with Recipe(name, augs, aug_desc, ...)")
+    if recipe.name in _BUILTIN and recipe is not _BUILTIN[recipe.name] and not replace:
+        raise ValueError(f"Recipe {recipe.name!r} is one of the assignments': give yours another name, or pass replace=True to replace it")
     RECIPES[recipe.name] = recipe
     return recipe
 
@@ -117,6 +146,7 @@ for _r in [
            writeup='004', target=90.0, writeup_best=84.5, writeup_note='at epoch 20 of 40, where its log stops', report='s12_layernorm',
            constraints='ResNet18 with layer norm only, 40 epochs, batch 256, RandomCrop, Rotate ±5°, CutOut 16x16; SGD, ReduceLROnPlateau'),
 ]: register_recipe(_r)
+_BUILTIN.update(RECIPES)
 
 # %% ../nbs/07_recipes.ipynb #df415fa3
 def _cell(v): return ', '.join(f'{k}={w}' for k, w in v.items()) if isinstance(v, dict) else f'{v:g}' if isinstance(v, float) else str(v)  # a setting in a table
