@@ -8,7 +8,7 @@ several seeds; test accuracy on a stratified test subset, and the time per epoch
 """
 import argparse, io, os, contextlib, platform, statistics
 import torch
-from cifar_lit.data import get_dataloaders
+from cifar_lit.loaders import get_dataloaders
 from cifar_lit.recipes import get_transforms
 from cifar_lit.models import CustomResNet
 from cifar_lit.train import Learner, get_device, set_seed

@@ -11,7 +11,8 @@ timed epochs; the table reports the best timed epoch. On a shared machine run it
 import argparse, os, platform, time
 import torch
 from torch.utils.data import Dataset, DataLoader
-from cifar_lit.data import load_cifar10, get_dataloaders, stratified_sample
+from cifar_lit.data import load_cifar10, stratified_sample
+from cifar_lit.loaders import get_dataloaders
 from cifar_lit.recipes import get_transforms
 from cifar_lit.recipes import RECIPES
 from cifar_lit.fast import FastLoader

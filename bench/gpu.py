@@ -21,7 +21,7 @@ import torch
 from cifar_lit.recipes import RECIPES, get_recipe
 from cifar_lit.train import Callback, Learner, get_device, amp_default
 from cifar_lit.models import get_model
-from cifar_lit.data import get_dataloaders
+from cifar_lit.loaders import get_dataloaders
 from cifar_lit.recipes import get_transforms
 from cifar_lit.cli import COMPILE_MODES, get_parser, resolve, run, publish_run, run_finished, is_full, default_aug, _hms
 

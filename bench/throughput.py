@@ -17,7 +17,8 @@ import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 from PIL import Image
 from torch.utils.data import Dataset, DataLoader
 from tqdm import tqdm
-from cifar_lit.data import load_cifar10, get_dataloaders, default_num_workers
+from cifar_lit.data import load_cifar10, default_num_workers
+from cifar_lit.loaders import get_dataloaders
 from cifar_lit.recipes import get_transforms
 from cifar_lit.recipes import RECIPES
 from cifar_lit.models import ResNet18, CustomResNet

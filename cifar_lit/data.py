@@ -6,8 +6,8 @@
 __all__ = ['CIFAR10_CLASSES', 'CIFAR10_MEAN', 'CIFAR10_STD', 'IMG_EXTS', 'cache_root', 'default_data_dir', 'image_files',
            'decode_images', 'array_cache_dirs', 'array_cache_dir', 'data_source', 'load_cifar10', 'albu_parts',
            'seed_pipeline', 'CIFAR10Dataset', 'stratified_sample', 'stratified_split', 'split_indices',
-           'default_num_workers', 'seed_worker', 'SeededSampler', 'shutdown_workers', 'DataLoaders', 'get_dataloaders',
-           'denormalize', 'show_batch']
+           'default_num_workers', 'seed_worker', 'SeededSampler', 'shutdown_workers', 'DataLoaders', 'denormalize',
+           'show_batch']
 
 # %% ../nbs/00_data.ipynb #268544e3
 import os, pickle, hashlib, tempfile, contextlib, warnings, random, copy
@@ -405,55 +405,6 @@ class DataLoaders:
         for dl in (self.train, self.valid, self.test): shutdown_workers(dl)
     def __enter__(self): return self
     def __exit__(self, *exc): self.close()
-
-# %% ../nbs/00_data.ipynb #bcc05047
-def _pipeline(tfm, seed):
-    tfm = copy.deepcopy(tfm)  # each Dataset its own, seeded copy; the caller's object is left alone
-    return tfm if seed is None else seed_pipeline(tfm, seed)
-
-def get_dataloaders(bs:int=128, # training batch size
-                    train_tfm=None, # albumentations pipeline for training images; None: only normalise
-                    test_tfm=None, # pipeline for validation and test images; None: only normalise
-                    data_dir=None, # passed to load_cifar10; None: $CIFAR_LIT_DATA or the per-user cache
-                    num_workers:int=None, # DataLoader worker processes; None: default_num_workers()
-                    pin_memory:bool=None, # pin batches in memory; None: when device is CUDA
-                    subset:int=None, # train on this many training images, equally many per class; None: all
-                    valid_pct:float=0., # fraction of the (subset of the) training images held out for validation
-                    seed:int=42, # seed of the subset, split, shuffling and augmentations; None: unseeded
-                    test_bs:int=None, # batch size of validation and test; None: bs
-                    download:bool=None, # passed to load_cifar10: True downloads into data_dir; None: only into the per-user cache
-                    test_subset:int=None, # evaluate on this many test images, equally many per class; None: all
-                    drop_last:bool=False, # drop the last, incomplete, training batch
-                    fast:bool=False, # FastLoaders (cifar_lit.fast): uint8 images on device, augmented there a batch at a time
-                    device=None, # where the batches go (with fast, the images too); None: CUDA when available, else the CPU
-                    channels_last:bool=False, # with fast: batches in channels-last memory format
-                   ) -> DataLoaders:
-    "Train, validation and test loaders of CIFAR-10 with the pipelines `train_tfm` and `test_tfm`: DataLoaders, or `FastLoader`s when `fast`."
-    x, y = load_cifar10(data_dir, train=True, download=download)
-    xt, yt = load_cifar10(data_dir, train=False, download=download)
-    ti, vi = split_indices(y, subset, valid_pct, seed)
-    ei, _ = split_indices(yt, test_subset, seed=seed, name='test_subset')
-    train, valid, test = (x[ti], y[ti]), None if vi is None else (x[vi], y[vi]), (xt[ei], yt[ei])
-    if fast:
-        from cifar_lit.fast import FastLoader, fast_aug
-        augs = fast_aug(train_tfm), fast_aug(test_tfm)  # a recipe name or FastAug is welcome here too
-        def dl(xy, b, train):
-            return FastLoader(*xy, b, augs[0 if train else 1], shuffle=train, drop_last=train and drop_last, device=device,
-                              seed=seed, channels_last=channels_last)
-    else:
-        nw = default_num_workers() if num_workers is None else num_workers
-        cuda = torch.device(device).type == 'cuda' if device is not None else torch.cuda.is_available()
-        pin = cuda if pin_memory is None else pin_memory  # pinned pages only speed up copies to a GPU
-        gen = lambda: torch.Generator().manual_seed(seed) if seed is not None else None
-        def dl(xy, b, train):
-            ds = CIFAR10Dataset(*xy, _pipeline(train_tfm if train else test_tfm, seed))
-            # training order and augmentation seeds come from the sampler's own generator (checkpointed with the run): the
-            # batches are then the same for any number of workers, and a resumed run goes on exactly as an uninterrupted one
-            return DataLoader(ds, batch_size=b, sampler=SeededSampler(len(ds), b, gen()) if train else None,
-                              drop_last=train and drop_last, num_workers=nw, pin_memory=pin, persistent_workers=nw > 0,
-                              worker_init_fn=seed_worker, generator=gen())
-    tb = test_bs or bs
-    return DataLoaders(dl(train, bs, True), None if valid is None else dl(valid, tb, False), dl(test, tb, False))
 
 # %% ../nbs/00_data.ipynb #b2a865f3
 def denormalize(x, # normalised image(s), CHW or BCHW, tensor or array

@@ -19,7 +19,7 @@ from .recipes import get_transforms
 
 # %% ../nbs/09_fast.ipynb #ab9ddd0a
 def pack(x, # uint8 images [N,H,W,3] (numpy or tensor), as load_cifar10 returns them
-         device=None, # where the packed tensor lives; None: where x is
+         device:str=None, # where the packed tensor lives; None: where x is
         ) -> torch.Tensor:
     "Pack uint8 RGB images into int32 `[N,H,W]`, one `RGB0` word per pixel."
     x = torch.as_tensor(np.ascontiguousarray(x) if isinstance(x, np.ndarray) else x, device=device)
@@ -81,17 +81,17 @@ class FastOp:
         "Per-image parameters of `n` images (`None` for an op without any)."
         return None
     def __call__(self, x:torch.Tensor, # a batch: packed int32 [B,H,W], or float [B,3,H,W] pixel levels
-                 p=None, # the batch's parameters, from sample(len(x))
+                 p:dict=None, # the batch's parameters, from sample(len(x))
                 ) -> torch.Tensor:
         "Apply the op to the batch `x` (left unchanged) with the parameters `p`."
         return self.apply_(x.clone(), p)
     def apply_(self, x:torch.Tensor, # a batch, as for __call__; it may be overwritten
-               p=None, # the batch's parameters
+               p:dict=None, # the batch's parameters
               ) -> torch.Tensor:
         "Like `__call__`, but may write into `x`."
         raise NotImplementedError
     def replay(self, img:np.ndarray, # one uint8 HWC image
-               p=None, # that image's parameters (one row of sample's)
+               p:dict=None, # that image's parameters (one row of sample's)
               ) -> np.ndarray:
         "albumentations' own transform(s) applied to `img` with the parameters `p`: the oracle of the tests."
         raise NotImplementedError
@@ -325,10 +325,10 @@ class Normalize(FastOp):
         self.m = torch.tensor(self.mean, dtype=torch.float32).view(1, 3, 1, 1)*max_pixel_value
         self.inv = 1/(torch.tensor(self.std, dtype=torch.float32).view(1, 3, 1, 1)*max_pixel_value)
     def _args(self): return dict(mean=self.mean, std=self.std)
-    def apply_(self, x, _=None):
+    def apply_(self, x, _:dict=None):
         if self.m.device != x.device: self.m, self.inv = self.m.to(x.device), self.inv.to(x.device)  # moved once
         return x.sub_(self.m).mul_(self.inv)
-    def replay(self, img, _=None): return self.src[0].apply(img) if self.src else img
+    def replay(self, img, _:dict=None): return self.src[0].apply(img) if self.src else img
 
 # %% ../nbs/09_fast.ipynb #b0dbefaa
 def _op_of(t, size):
@@ -450,7 +450,7 @@ class FastAug:
         return img
 
 # %% ../nbs/09_fast.ipynb #7c60d7b8
-def fast_aug(recipe=None, # a name or Recipe of cifar_lit.recipes.RECIPES, an albumentations Compose, a FastAug, or None: only normalise
+def fast_aug(recipe:str=None, # a name or Recipe of cifar_lit.recipes.RECIPES, an albumentations Compose, a FastAug, or None: only normalise
              train:bool=True, # the recipe's train pipeline, else its test pipeline
             ) -> FastAug:
     "The `FastAug` of `recipe`'s train (or test) pipeline."
@@ -476,10 +476,10 @@ class FastLoader:
     def __init__(self, x, # uint8 images [N,32,32,3], as load_cifar10 returns them
                  y, # integer labels [N]
                  bs:int=128, # batch size
-                 recipe=None, # a name or Recipe of cifar_lit.recipes.RECIPES, an albumentations Compose or a FastAug; None: only normalise
+                 recipe:str=None, # a name or Recipe of cifar_lit.recipes.RECIPES, an albumentations Compose or a FastAug; None: only normalise
                  shuffle:bool=True, # a new order each epoch
                  drop_last:bool=False, # drop the last, incomplete, batch
-                 device=None, # where images, batches and the augmentation live; None: default_device()
+                 device:str=None, # where images, batches and the augmentation live; None: default_device()
                  seed:int=42, # seed of the order and augmentation (epoch e uses (seed, e)); None: unseeded
                  channels_last:bool=False, # yield batches in channels-last memory format
                  train:bool=True, # a recipe name stands for its train pipeline, else for its test pipeline

@@ -38,7 +38,7 @@ def _shuffled(dl):
 
 def get_preds(model, # Classifier returning logits
               dl, # Loader of (x, y) batches in dataset order: a DataLoader or FastLoader built with shuffle=False
-              device=None, # Where to run the model; None: the model's device
+              device:str=None, # Where to run the model; None: the model's device
               amp:bool=False, # autocast, as the Learner evaluates with amp (its learn.amp)
               channels_last:bool=False, # channels-last inputs (the Learner's learn.channels_last)
               amp_dtype=torch.bfloat16, # the autocast type (the Learner's learn.amp_dtype)
@@ -76,8 +76,8 @@ def misclassified(p:Preds, # Output of get_preds
                   ds, # The dataset p was computed on (the dataloader's .dataset), to fetch the images
                   n:int=10, # Number of images
                   by:str='first', # 'first' in dataset order, or 'confident': the most confident mistakes first
-                  pred=None, # Only mistakes predicted as this class (name or index)
-                  actual=None, # Only mistakes whose true class is this (name or index)
+                  pred:str|int=None, # Only mistakes predicted as this class (name or index)
+                  actual:str|int=None, # Only mistakes whose true class is this (name or index)
                   classes=CIFAR10_CLASSES, # Class names
                  )->Misclassified:
     "The `n` misclassified images of `ds` chosen `by` order, optionally only those predicted `pred` whose truth is `actual`."

@@ -8,6 +8,7 @@ __all__ = ['LINE_EVERY', 'SUGGESTIONS', 'LR_RANGE', 'range_lrs', 'LRFinder', 'Ra
 
 # %% ../nbs/03_lr_finder.ipynb #0e7b004a
 import sys, math, copy, time
+from collections.abc import Iterable
 import numpy as np, torch, torch.nn as nn
 import matplotlib.pyplot as plt
 from tqdm import tqdm
@@ -34,7 +35,7 @@ class LRFinder:
                  model:nn.Module, # the model to test; its state is the same after range_test as before
                  optimizer:torch.optim.Optimizer, # optimizer over model's parameters; its LR is the default start_lr
                  criterion, # loss function, called as criterion(model(x), y)
-                 device=None, # device for the test (e.g. 'cuda'); None: the device the model is on
+                 device:str=None, # device for the test (e.g. 'cuda'); None: the device the model is on
                  amp:bool=False, # mixed precision: the forward pass under torch.autocast, as the training will run
                  amp_dtype=torch.bfloat16, # torch.bfloat16, or torch.float16 (with a gradient scaler)
                  channels_last:bool=False, # NHWC batches, and the model in channels-last during the test
@@ -121,11 +122,13 @@ def _check_args(num_iter, step_mode, smooth_f, accumulation_steps, starts, end_l
     if end_lr <= max(starts):
         raise ValueError(f"end_lr={end_lr} must be larger than start_lr={max(starts)}: raise end_lr or lower start_lr")
 
+
+# %% ../nbs/03_lr_finder.ipynb #a5a1cec7
 class RangeTest(Callback):
     "The range test as a callback of `Learner.fit`: each step's LR from `lrs`, the step's loss recorded (smoothed), the fit ended once it diverges."
     order = -25  # before the Recorder: a diverged step is not recorded, and a nan ends the test, not the run
     def __init__(self, lrs:list, # for each param group, the LR of each step
-                 val_loader=None, # if given, a step's loss is the mean loss over it
+                 val_loader:Iterable=None, # if given, a step's loss is the mean loss over it
                  smooth_f:float=0.05, # weight of the new loss in the exponential smoothing; 0: none
                  diverge_th:float=5, # stop once the smoothed loss exceeds diverge_th times the best
                  progress:str='auto', # 'bar', 'line', 'none' or 'auto', as range_test's
@@ -170,10 +173,12 @@ class RangeTest(Callback):
     def after_fit(self):
         if self.bar is not None: self.bar.close(); self.bar = None
 
+
+# %% ../nbs/03_lr_finder.ipynb #7791124f
 @patch
 def range_test(self:LRFinder,
                train_loader, # re-iterable of (x, y, ...) batches (e.g. a DataLoader); restarted when it runs out
-               val_loader=None, # if given, the loss after each step is the mean loss over it (slower, less noisy)
+               val_loader:Iterable=None, # if given, the loss after each step is the mean loss over it (slower, less noisy)
                start_lr:float=None, # LR of the first iteration, for all param groups; None: the optimizer's LRs
                end_lr:float=10, # LR of the last iteration
                num_iter:int=100, # number of iterations (optimizer steps)
@@ -202,6 +207,7 @@ def range_test(self:LRFinder,
         test.after_fit(); steps.close()
         self.history, self.best_loss = test.history, test.best_loss
         self._restore(snap, device != snap['device'])
+
 
 # %% ../nbs/03_lr_finder.ipynb #2da3c8b6
 def steep(lrs, # LRs, increasing
@@ -278,7 +284,7 @@ def suggestion(self:LRFinder,
 # %% ../nbs/03_lr_finder.ipynb #9782ca32
 @patch
 def plot(self:LRFinder,
-         ax=None, # matplotlib axes to draw on; None: a new figure
+         ax:plt.Axes=None, # matplotlib axes to draw on; None: a new figure
          suggest=True, # mark suggestions: True (all), False, or a method name or list of them
          skip_start:int=10, # points dropped at the start of history
          skip_end:int=5, # points dropped at the end of history
@@ -336,10 +342,10 @@ def find_lr(model:nn.Module, # the network (its weights and the optimizer are re
             nesterov:bool=False, # and Nesterov
             wd:float=0., # and weight decay
             num_iter:int=None, # iterations; None: lr_iters(len(dl))
-            device=None, # where to run it; None: where the model is
+            device:str=None, # where to run it; None: where the model is
             amp:bool=False, # bf16 autocast, as in training
             channels_last:bool=False, # channels-last, as in training
-            fig_path=None, # where to save the plot; None: no plot
+            fig_path:str=None, # where to save the plot; None: no plot
             progress:str='auto', # as LRFinder.range_test's
            ) -> dict:
     "Run a recipe's range test and return `lr_policy`'s LRs, with `num_iter`, `seconds` and the test's `history`."
@@ -365,7 +371,7 @@ def lr_find(self:Learner,
             step_mode:str='exp', # 'exp' or 'linear'
             smooth_f:float=0.05, # weight of the new loss in the smoothing
             diverge_th:float=5, # stop once the smoothed loss exceeds this times the best
-            val_loader=None, # if given, each step's loss is the mean loss over it
+            val_loader:Iterable=None, # if given, each step's loss is the mean loss over it
             progress:str=None, # as range_test's; None: the learner's
            ) -> LRFinder:
     "The LR range test of this learner on its training loader; model and optimizer restored. Returns the `LRFinder` (`history`, `suggestion`, `plot`)."

@@ -260,7 +260,7 @@ def batch_xy(b, # a batch as a loader yields it
 
 def eval_batches(model:nn.Module, # the network (or a compiled one); its modes are restored afterwards
                  dl, # yields (x, y, ...) batches: a DataLoader, a FastLoader, a list of pairs
-                 device=None, # where to run; None: model_device(model)
+                 device:str=None, # where to run; None: model_device(model)
                  amp:bool=False, # autocast the forward pass to amp_dtype
                  amp_dtype=torch.bfloat16, # the autocast type (bf16 on CPUs; fp16 or bf16 on GPUs)
                  channels_last:bool=False, # feed 4-d inputs in channels-last memory format

@@ -151,7 +151,7 @@ _BUILTIN.update(RECIPES)
 # %% ../nbs/07_recipes.ipynb #df415fa3
 def _cell(v): return ', '.join(f'{k}={w}' for k, w in v.items()) if isinstance(v, dict) else f'{v:g}' if isinstance(v, float) else str(v)  # a setting in a table
 
-def settings_table(recipes=None, # names or Recipes, or a dict label -> Recipe or settings dict; None: all of RECIPES
+def settings_table(recipes:list=None, # names or Recipes, or a dict label -> Recipe or settings dict; None: all of RECIPES
                   ) -> str:
     "The `SETTINGS` of `recipes` as a markdown table, one row per recipe."
     recipes = recipes if isinstance(recipes, dict) else {getattr(r, 'name', r): r for r in (RECIPES if recipes is None else recipes)}
@@ -160,7 +160,7 @@ def settings_table(recipes=None, # names or Recipes, or a dict label -> Recipe o
                      [f'| {label} | ' + ' | '.join(_cell(s.get(k, '(not recorded)')) for k in SETTINGS) + ' |' for label, s in rows.items()])
 
 # %% ../nbs/07_recipes.ipynb #4711cf82
-def assignments_table(recipes=None, # names or Recipes; None: those of RECIPES that come from an assignment
+def assignments_table(recipes:list=None, # names or Recipes; None: those of RECIPES that come from an assignment
                      ) -> str:
     "A markdown table of what each assignment fixes, its write-up's best and our target."
     rs = [get_recipe(r) for r in recipes] if recipes is not None else [r for r in RECIPES.values() if r.writeup is not None]
@@ -180,7 +180,7 @@ def get_transforms(recipe, # a name in RECIPES ('s9', 's10', 's11', 's12', or on
 
 # %% ../nbs/07_recipes.ipynb #b59733de
 def show_recipes(img:np.ndarray, # one uint8 HWC image
-                 recipes=None, # recipe names or Recipes; None: all of RECIPES
+                 recipes:list=None, # recipe names or Recipes; None: all of RECIPES
                  n:int=6, # augmented draws per recipe
                  seed:int=0, # seed of the draws (recipe i uses seed+i)
                  size:float=1.3, # inches per image
