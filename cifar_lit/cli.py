@@ -14,8 +14,7 @@ from datetime import datetime
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn
 from torch.utils.data import DataLoader, Subset
-from .data import (load_cifar10, get_dataloaders, default_data_dir, default_num_workers, CIFAR10Dataset, cache_root,
-                            data_source, stratified_sample)
+from .data import load_cifar10, get_dataloaders, default_data_dir, default_num_workers, CIFAR10Dataset, cache_root, data_source, stratified_sample
 from .transforms import get_transforms
 from .recipes import RECIPES, get_recipe, _cell
 from .models import MODELS, get_model, check_model_args
