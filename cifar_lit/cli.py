@@ -14,11 +14,11 @@ from datetime import datetime
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn
 from torch.utils.data import DataLoader, Subset
-from .data import load_cifar10, default_data_dir, default_num_workers, CIFAR10Dataset
+from .data import load_cifar10, default_data_dir, default_num_workers, CIFAR10Dataset, cache_root, data_source, stratified_sample
 from .loaders import get_dataloaders
 from .recipes import get_transforms
 from .recipes import RECIPES, get_recipe, _cell
-from .models import MODELS, get_model
+from .models import MODELS, get_model, check_model_args
 from .train import (Learner, History, TrainingDiverged, CheckpointError, get_device, set_seed, get_optimizer, plot_history,
                     load_checkpoint, amp_default, _hms, _plot_lr, Callback, TensorBoardLog, LOGGERS, SCHEDULES, OPTIMIZERS, get_schedule)
 from .lr_finder import find_lr, lr_iters, LR_RANGE
@@ -67,8 +67,8 @@ def get_parser() -> argparse.ArgumentParser:
     a('--opt', choices=list(OPTIMIZERS), help="optimizer, one of cifar_lit.train.OPTIMIZERS (default: the recipe's)")
     a('--sched', choices=[*SCHEDULES, 'none'], help="LR schedule, one of cifar_lit.train.SCHEDULES or none (default: the recipe's)")
     a('--data', help="folder holding CIFAR-10 (default: $CIFAR_LIT_DATA, else the per-user cache)")
-    a('--download', action=argparse.BooleanOptionalAction, default=None, help="download CIFAR-10 with torchvision when it is not "
-      "in --data (default: yes, into the per-user cache or an existing --data folder; --download also makes a new folder)")
+    a('--download', action=argparse.BooleanOptionalAction, default=None, help="download CIFAR-10 with torchvision into --data (or "
+      "$CIFAR_LIT_DATA) when it is not there, making the folder if need be (default: only into the per-user cache, when no folder is named)")
     a('--out', help="output folder; must not exist or be empty (default: runs/<recipe>-<timestamp>)")
     a('--resume', action='store_true', help="continue the run in --out from its last.pt")
     a('--device', default='auto', help="'auto' (CUDA, MPS, else CPU), 'cpu', 'cuda', 'cuda:N' or 'mps' (default: auto)")
@@ -152,7 +152,8 @@ def resolve(args:argparse.Namespace, # parsed options from get_parser()
     for k in ('epochs', 'bs', 'model', 'opt', 'sched'):
         if getattr(args, k) is not None: cfg[k] = getattr(args, k)
     if cfg['model'] != rec.model: cfg['model_kw'] = {}  # the recipe's model arguments are for its model
-    cfg['lr'] = cfg['lr']*cfg['bs']/rec.bs  # the recipe's LR is for its batch size: scale linearly
+    try: check_model_args(cfg['model'], norm=cfg['norm'], **cfg['model_kw'])  # built on the meta device: costs nothing, writes nothing
+    except ValueError as e: raise UsageError(f"--model {cfg['model']}: {e}") from None
     if args.sched is not None and args.sched != rec.sched: cfg['sched_kw'] = {}
     if args.lr is not None: cfg['lr'], cfg['find_lr'] = args.lr, False
     if args.find_lr is not None: cfg['find_lr'] = bool(args.find_lr)
@@ -165,30 +166,53 @@ def resolve(args:argparse.Namespace, # parsed options from get_parser()
         raise UsageError(f"--data {args.data}: no such folder: pass the folder holding CIFAR-10 (train/ and test/ image "
                          "folders, or cifar-10-batches-py/), set CIFAR_LIT_DATA, or add --download to download it there")
     data = Path(args.data).expanduser() if args.data is not None else default_data_dir()
-    download = args.download is not False  # by default, as torchvision and fastai do
+    # a download goes where asked (--download), or unasked only into the per-user cache: a folder the user named (--data,
+    # $CIFAR_LIT_DATA) is theirs, and one without CIFAR-10 is more likely a wrong path than a place to fill
+    download = args.download if args.download is not None else data == cache_root()/'data'
     try:
-        try: n, nt = [len(load_cifar10(data, train=t, download=False)[1]) for t in (True, False)]
+        try: y, yt = [load_cifar10(data, train=t, download=False)[1] for t in (True, False)]
         except FileNotFoundError:
             if not download: raise
             print(f"cifar_lit_train: no CIFAR-10 in {data}: downloading it there with torchvision (about 170 MB, once)",
                   file=sys.stderr, flush=True)
-            n, nt = [len(load_cifar10(data, train=t, download=True)[1]) for t in (True, False)]
+            y, yt = [load_cifar10(data, train=t, download=True)[1] for t in (True, False)]
     except (FileNotFoundError, OSError, RuntimeError) as e:
         if download and e.__cause__ is not None:  # the download itself failed: say why
             why = ' '.join(f"{type(e.__cause__).__name__}: {e.__cause__}".split())[:200]
             raise UsageError(f"downloading CIFAR-10 into {data} failed ({why}): check the network connection, or pass --data "
                              "a folder holding CIFAR-10") from None
         raise UsageError(f"no CIFAR-10 in {data}: pass --data a folder holding it (train/ and test/ image folders, or "
-                         f"cifar-10-batches-py/), set CIFAR_LIT_DATA, or leave out --no-download ({type(e).__name__})") from None
-    except ValueError as e: raise UsageError(f"--data {data}: {e}") from None  # bad images, stray folders: the message says which
+                         f"cifar-10-batches-py/), set CIFAR_LIT_DATA, or {'leave out --no-download' if args.download is False else 'add --download to download it there'} "
+                         f"({type(e).__name__})") from None
+    except ValueError as e: raise UsageError(f"--data {data}: {str(e).replace('pass data_dir=', 'pass --data ')}") from None  # bad images, stray or half folders
+    n, nt, src = len(y), len(yt), data_source(data)  # which copy of CIFAR-10 the run reads: the log says
+    notes = [f"Data: {src}"]
     if args.subset is not None and args.subset > n:
         raise UsageError(f"--subset {args.subset} is more than the {n} training images in {data}: pass at most {n}, or leave it out for all")
     if args.test_subset is not None and args.test_subset > nt:
         raise UsageError(f"--test-subset {args.test_subset} is more than the {nt} test images in {data}: pass at most {nt}")
     pool = args.subset or n  # the training images, of which --valid holds some out
+    if args.valid and pool < 20:
+        raise UsageError(f"--valid {args.valid}: a validation split needs at least 20 training images (10 or more held out, one per class, "
+                         f"and 10 or more to train on), but {f'--subset {args.subset} keeps' if args.subset else f'{data} holds'} {pool}: pass a larger --subset, or --valid 0")
     if args.valid and not 10 <= args.valid <= pool - 10:
         raise UsageError(f"--valid {args.valid}: hold out from 10 (one per class) to {pool - 10} of the {pool} training images, or 0 for no validation split")
-    cfg.update(data=str(data), n_train=pool - args.valid, n_test=args.test_subset or nt)
+    # the loaders' stratified draws (split_indices), tried now: in a folder of unequal classes a small class can be too small for them
+    sub = lambda: y[stratified_sample(y, args.subset, args.seed)] if args.subset else y  # the images --valid holds some of out
+    for flag, v, ys, where in (('--subset', args.subset, lambda: y, f'the training images in {data}'),
+                               ('--test-subset', args.test_subset, lambda: yt, f'the test images in {data}'),
+                               ('--valid', args.valid, sub, f"the {pool} training images{f' of --subset {args.subset}' if args.subset else ''}")):
+        try: v and stratified_sample(ys(), v, args.seed)
+        except ValueError as e: raise UsageError(f"{flag} {v}: {e} from {where}: pass a smaller {flag}") from None
+    cfg.update(data=str(data), data_source=src, n_train=pool - args.valid, n_test=args.test_subset or nt)
+    # the recipe's LR is for its batch size: scaled linearly to the run's (Goyal et al. 2017). A batch holds at most the whole
+    # training set, so a batch size beyond it is scaled as the batches really are, n_train images, and the log says so
+    eff = min(cfg['bs'], cfg['n_train'])
+    if args.lr is None: cfg['lr'] = cfg['lr']*eff/rec.bs
+    if args.lr is None and eff < cfg['bs']:
+        notes.append(f"LR {cfg['lr']:.4g}: the recipe's {rec.lr:g} is for batches of {rec.bs}; batch size {cfg['bs']} is more than the "
+                     f"{cfg['n_train']} training images, so each batch holds {eff} and the LR is scaled to {eff}, not {cfg['bs']}")
+    cfg['notes'] = notes  # lines for the run's log
     spe = -(-cfg['n_train']//cfg['bs'])  # batches per epoch
     e = get_schedule(cfg['sched'])
     if e is not None:  # the schedule's arguments follow the run's epochs and batches (OneCycle's peak moves with them)
@@ -351,6 +375,7 @@ def _run(cfg, resume, progress, stack, cbs):
     workers = f", {cfg['workers']} worker process{'es'*(cfg['workers'] != 1)}" if cfg['workers'] else ', in the main process'
     say(f"Augmentation: {AUGS[cfg['aug']]}" + (workers if cfg['aug'] == 'albu' else '') +
         (' (the default on this device)' if cfg['aug'] == default_aug(dev) else ''))
+    for l in cfg.get('notes', ()): say(l)  # from resolve: the data's copy, an LR scaled to a batch capped by the training set
     if cfg['find_lr'] and not cont:
         n = cfg['lr_iters'] or lr_iters(len(dls.train))
         say(f"LR range test: {n} iterations from {LR_RANGE[0]:g} to {LR_RANGE[1]:g} (SGD as in training, {'bf16' if cfg['amp'] else 'fp32'})")

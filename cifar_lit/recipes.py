@@ -98,8 +98,10 @@ def _check_settings(r:Recipe, bad):
         if r.sched_kw: bad(f"sched_kw {dict(r.sched_kw)} is for a schedule, but sched='none': leave it empty, or name the schedule")
         return
     opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=r.lr)
-    try: get_scheduler(opt, r.sched, epochs=r.epochs, steps_per_epoch=-(-50000//r.bs), **r.sched_kw)  # the full training set's batches
-    except (TypeError, ValueError) as e: bad(f"sched_kw {dict(r.sched_kw)} does not fit sched {r.sched!r} ({e}): fix sched_kw")
+    try:
+        s = get_scheduler(opt, r.sched, epochs=r.epochs, steps_per_epoch=-(-50000//r.bs), **r.sched_kw)  # the full training set's batches
+        opt.step(); s.step(1.) if isinstance(s, torch.optim.lr_scheduler.ReduceLROnPlateau) else s.step()  # one step, as training takes
+    except (TypeError, ValueError, ArithmeticError) as e: bad(f"sched_kw {dict(r.sched_kw)} does not fit sched {r.sched!r} ({type(e).__name__}: {e}): fix sched_kw")
 
 # %% ../nbs/07_recipes.ipynb #b6fe9d17
 RECIPES = {}  # name -> Recipe: the assignments' four and any registered with register_recipe
