@@ -14,6 +14,7 @@ import os, pickle, hashlib, tempfile, contextlib, warnings, random, copy
 import multiprocessing as mp
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Callable
 import numpy as np
 import torch
 from torch.utils.data import Dataset, DataLoader
@@ -218,7 +219,7 @@ def _download(d, train):
     except Exception as e: raise _not_found(d, train, f"torchvision's download failed ({e!r})") from e
     return 'pickle', d/'cifar-10-batches-py'
 
-def data_source(data_dir=None, # as for load_cifar10: a folder; None: default_data_dir()
+def data_source(data_dir:str=None, # as for load_cifar10: a folder; None: default_data_dir()
                ) -> str:
     "Which copy of CIFAR-10 `load_cifar10(data_dir)` reads, in words: torchvision's batches or an image folder, and where."
     d = _data_dir(data_dir)
@@ -228,7 +229,7 @@ def data_source(data_dir=None, # as for load_cifar10: a folder; None: default_da
 
 
 # %% ../nbs/00_data.ipynb #6eca38dc
-def load_cifar10(data_dir=None, # folder with cifar-10-batches-py/ or train/+test/ image folders; None: default_data_dir()
+def load_cifar10(data_dir:str=None, # folder with cifar-10-batches-py/ or train/+test/ image folders; None: default_data_dir()
                  train:bool=True, # the 50,000 training images, else the 10,000 test images
                  download:bool=None, # download through torchvision when the folder holds neither layout; None: only into the per-user cache
                 ) -> tuple:
@@ -288,7 +289,7 @@ class CIFAR10Dataset(Dataset):
     def __init__(self,
                  x:np.ndarray, # uint8 images [N,32,32,3]
                  y:np.ndarray, # integer labels [N]
-                 tfm=None, # albumentations pipeline, called as tfm(image=img)['image']; None: scale to 0..1 and normalise
+                 tfm:Callable=None, # albumentations pipeline, called as tfm(image=img)['image']; None: scale to 0..1 and normalise
                 ):
         if len(x) != len(y): raise ValueError(f"x holds {len(x)} images but y {len(y)} labels: pass one label per image")
         self.x, self.y, self.tfm = x, y, tfm
@@ -425,7 +426,7 @@ def show_batch(dl:DataLoader, # yields (images, labels) batches of normalised CH
                classes=CIFAR10_CLASSES, # class names, indexed by label
                mean=CIFAR10_MEAN, # per-channel mean used by Normalize
                std=CIFAR10_STD, # per-channel std used by Normalize
-               figsize=None, # figure size in inches; None: 1.5 per image
+               figsize:tuple=None, # figure size in inches; None: 1.5 per image
               ):
     "Show the first `n` images of `dl`, titled with their class names; returns the matplotlib figure."
     import matplotlib.pyplot as plt
