@@ -14,6 +14,7 @@ import cv2
 import albumentations as A
 from albumentations.pytorch import ToTensorV2
 import albumentations.augmentations.geometric.functional as fgeometric
+from fastcore.basics import patch
 from .data import CIFAR10_MEAN, CIFAR10_STD
 from .recipes import get_transforms
 
@@ -441,13 +442,16 @@ class FastAug:
         if params is None: params = self.sample(len(x), g)
         return self.apply(pack(x), torch.arange(len(x)), params, channels_last)
 
-    def replay(self, img:np.ndarray, # one uint8 HWC image
-               params:dict, # from sample
-               i:int=0, # which image of params to use
-              ) -> np.ndarray:
-        "albumentations' output (HWC float32) for `img` under the `i`-th image's parameters: the oracle of the tests."
-        for o in self.ops: img = o.replay(img, None if o.key is None else params[o.key][i])
-        return img
+# %% ../nbs/09_fast.ipynb #4493d1c8
+@patch
+def replay(self:FastAug, img:np.ndarray, # one uint8 HWC image
+           params:dict, # from sample
+           i:int=0, # which image of params to use
+          ) -> np.ndarray:
+    "albumentations' output (HWC float32) for `img` under the `i`-th image's parameters: the oracle of the tests."
+    for o in self.ops: img = o.replay(img, None if o.key is None else params[o.key][i])
+    return img
+
 
 # %% ../nbs/09_fast.ipynb #7c60d7b8
 def fast_aug(recipe:str=None, # a name or Recipe of cifar_lit.recipes.RECIPES, an albumentations Compose, a FastAug, or None: only normalise

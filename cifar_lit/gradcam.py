@@ -50,6 +50,7 @@ def gradcampp_weights(acts:torch.Tensor, # the layer's feature maps [B,C,h,w]
 
 CAM_METHODS = {'gradcam': gradcam_weights, 'gradcam++': gradcampp_weights}  # name -> weights(acts, grads) [B,C]; a new method is one entry
 
+# %% ../nbs/06_gradcam.ipynb #1ba7b88a
 class GradCAM:
     "GradCAM heatmaps (or another of `CAM_METHODS`) of `target_layer` of `model`; call it on a batch, use it as a context manager to remove its hook."
     def __init__(self,
@@ -105,6 +106,7 @@ class GradCAMPlusPlus(GradCAM):
     "GradCAM++ heatmaps: `GradCAM` with `method='gradcam++'`, under the name pytorch-grad-cam users know."
     def __init__(self, model:nn.Module, target_layer, min_size:int=5, input_size=(1,3,32,32)):
         super().__init__(model, target_layer, min_size, input_size, method='gradcam++')
+
 
 # %% ../nbs/06_gradcam.ipynb #dcb6181d
 def _targets(targets, out):
