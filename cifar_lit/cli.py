@@ -4,12 +4,12 @@
 
 # %% auto #0
 __all__ = ['AUGS', 'COMPILE_MODES', 'RUN_KEYS', 'REPORTS', 'RUN_FILES', 'COMPARE_KEYS', 'UsageError', 'default_aug', 'get_parser',
-           'resolve', 'add_report', 'misclassified_report', 'gradcam_report', 'run', 'main', 'runs_dir', 'run_finished',
-           'publish_run', 'full_run', 'is_full', 'banner', 'results_table', 'runs_table', 'load_run', 'RunComparison',
-           'compare_runs', 'compare_main']
+           'resolve', 'RunFinished', 'add_report', 'misclassified_report', 'gradcam_report', 'run', 'main', 'runs_dir',
+           'run_finished', 'publish_run', 'full_run', 'is_full', 'banner', 'results_table', 'runs_table', 'load_run',
+           'RunComparison', 'compare_runs', 'compare_main']
 
 # %% ../nbs/08_cli.ipynb #1243c54d
-import os, sys, json, math, time, platform, argparse, importlib, importlib.util, warnings, contextlib
+import os, sys, json, math, time, hashlib, platform, argparse, importlib, importlib.util, warnings, contextlib
 from datetime import datetime
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn
@@ -19,7 +19,8 @@ from .transforms import get_transforms
 from .recipes import RECIPES, get_recipe, _cell
 from .models import MODELS, get_model
 from .train import (Learner, History, TrainingDiverged, CheckpointError, get_device, set_seed, get_optimizer, plot_history,
-                    load_checkpoint, amp_default, _hms, _plot_lr, Callback, TensorBoardLog, LOGGERS, SCHEDULES, OPTIMIZERS)
+                    load_checkpoint, save_checkpoint, write_atomic, stop_on_sigterm, Terminated, amp_default, _hms, _plot_lr, Callback,
+                    TensorBoardLog, _summary_writer, LOGGERS, SCHEDULES, OPTIMIZERS)
 from .lr_finder import find_lr, lr_iters, LR_RANGE
 from .interpret import get_preds, misclassified, plot_misclassified
 from .gradcam import CAM_METHODS, plot_gradcam, candidate_layers
@@ -111,29 +112,6 @@ def _new_run_dir(recipe):
         except FileExistsError: continue
     raise UsageError(f"--out: {base} and 999 more names are taken: pass --out")
 
-def _check_resume(out, cfg, keep=()):
-    "Check that the run in `out` can continue with the settings `cfg` (those in `keep`, left to their defaults, take the run's); raises `UsageError` saying what differs."
-    ck = out/'last.pt'
-    if not ck.is_file():
-        if (out/'log.txt').is_file(): return  # stopped before its first epoch ended: it starts again from epoch 1
-        raise UsageError(f"--resume: no run in {out} (no last.pt, no log.txt): pass the --out of the run to continue")
-    try: st = load_checkpoint(ck)
-    except CheckpointError as e: raise UsageError(f"--resume: {e}") from None
-    for f in ('sessions.json', 'lr_finder.json'):  # the run's record of its sessions, and the LRs it trains with
-        try: (out/f).is_file() and json.loads((out/f).read_text())
-        except (ValueError, OSError) as e: raise UsageError(f"--resume: {out/f} is not readable ({type(e).__name__}: {e}): "
-                                                            "restore it from a copy, or start the run again in another --out") from None
-    if not {'model', 'opt', 'epoch', 'history'} <= set(st):
-        raise UsageError(f"--resume: {ck} is not a training checkpoint of cifar_lit_train (no model, optimizer and epoch in it): "
-                         "pass the --out of a run it wrote")
-    meta = st.get('meta') or {}
-    if not meta:
-        return print(f"cifar_lit_train: warning: {ck} records no settings (an older cifar_lit wrote it): they cannot be checked", file=sys.stderr)
-    cfg.update({k: meta[k] for k in keep if k in meta})
-    diff = [k for k in RUN_KEYS if k in meta and meta[k] != cfg[k] and not (k == 'epochs' and cfg['sched'] != 'onecycle')]
-    if diff: raise UsageError(f"--resume: the run in {out} was trained with other settings ({'; '.join(f'{k} {meta[k]!r} then, {cfg[k]!r} now' for k in diff)}): "
-                              "resume with its settings (see its log.txt), or start a new run in another --out")
-
 def resolve(args:argparse.Namespace, # parsed options from get_parser()
            ) -> dict:
     "The run's settings: the recipe's row overridden by `args`, validated; raises `UsageError`."
@@ -211,14 +189,78 @@ def resolve(args:argparse.Namespace, # parsed options from get_parser()
     if not os.access(probe, os.W_OK): raise UsageError(f"--out {out or 'runs'}: {probe} is not writable: pass a folder you can write to")
     if 'tensorboard' in cfg['log'] and importlib.util.find_spec('tensorboard') is None:
         raise UsageError('--tensorboard needs TensorBoard, which is not installed: pip install "cifar_lit[tensorboard]" (or pip install tensorboard)')
+    if 'tensorboard' in cfg['log']:
+        try: _summary_writer()  # installed, but it may not import: say so now, not after the range test
+        except ImportError as e: raise UsageError(f"--tensorboard: {e}") from None
     # all checked: claim the folder (a new one of its own without --out, even for two runs started in the same second)
     try: out = _new_run_dir(args.recipe) if out is None else (out.mkdir(parents=True, exist_ok=True) or out)
     except OSError as e: raise UsageError(f"--out {out}: cannot create it ({e.strerror or e}): pass a folder you can write to") from None
     cfg['out'] = str(out)
     return cfg
 
+# %% ../nbs/08_cli.ipynb #3c896a3a
+class RunFinished(Exception):
+    "`--resume` of a run that has finished (its `summary.json` is written): there is nothing to do."
+
+def _data_id(data):
+    "What a run's data is: its folder, its numbers of training and test images, and a hash of their pixels and labels."
+    h, n = hashlib.sha1(), []
+    for t in (True, False):
+        x, y = load_cifar10(data, train=t, download=False)
+        h.update(np.ascontiguousarray(x).data); h.update(np.ascontiguousarray(y, dtype=np.int64).data); n.append(len(y))
+    return dict(folder=str(Path(data).expanduser().resolve()), train=n[0], test=n[1], sha1=h.hexdigest()[:16])
+
+def _data_desc(d): return f"{d['folder']} ({d['train']} training and {d['test']} test images, hash {d['sha1']})"
+
+def _readable(ck):
+    try: return 'model' in load_checkpoint(ck)
+    except (OSError, CheckpointError): return False
+
+def _check_resume(out, cfg, keep=()):
+    "Check that the run in `out` can continue with the settings `cfg` (those in `keep`, left to their defaults, take the run's); raises `UsageError` saying what differs, `RunFinished` if it has finished."
+    if (out/'summary.json').is_file(): raise RunFinished(f"the run in {out} has finished: its summary is {out/'summary.json'}; nothing was changed "
+                                            "(to train again, start a new run in another --out)")
+    ck = out/'last.pt'
+    if not ck.is_file():
+        if (out/'log.txt').is_file(): return  # stopped before its first epoch ended: it starts again from epoch 1
+        raise UsageError(f"--resume: no run in {out} (no last.pt, no log.txt): pass the --out of the run to continue")
+    try: st = load_checkpoint(ck)
+    except CheckpointError as e: raise UsageError(f"--resume: {e}") from None
+    for f in ('sessions.json', 'lr_finder.json'):  # the run's record of its sessions, and the LRs it trains with
+        try: (out/f).is_file() and json.loads((out/f).read_text())
+        except (ValueError, OSError) as e: raise UsageError(f"--resume: {out/f} is not readable ({type(e).__name__}: {e}): "
+                                                            "restore it from a copy, or start the run again in another --out") from None
+    if not {'model', 'opt', 'epoch', 'history'} <= set(st):
+        raise UsageError(f"--resume: {ck} is not a training checkpoint of cifar_lit_train (no model, optimizer and epoch in it): "
+                         "pass the --out of a run it wrote")
+    if cfg['epochs'] < st['epoch']:
+        raise UsageError(f"--resume --epochs {cfg['epochs']}: the run in {out} has trained {st['epoch']} epochs already: pass --epochs "
+                         f"{st['epoch']} or more (it was to train {st.get('epochs')}), or start a new run in another --out")
+    b = st.get('best')
+    if b and b['epoch'] != st['epoch'] and not _readable(out/'best.pt'):  # the best epoch's weights are in best.pt only
+        raise UsageError(f"--resume: {out/'best.pt'}, the weights of the run's best epoch ({b['epoch']}: {b['metric']} {b['acc']:.2f}%), is "
+                         "missing or unreadable, and no other file has them: restore it from a copy, or start the run again in another --out")
+    meta = st.get('meta') or {}
+    if not meta:
+        return print(f"cifar_lit_train: warning: {ck} records no settings (an older cifar_lit wrote it): they cannot be checked", file=sys.stderr)
+    cfg.update({k: meta[k] for k in keep if k in meta})
+    diff = [k for k in RUN_KEYS if k in meta and meta[k] != cfg[k] and not (k == 'epochs' and cfg['sched'] != 'onecycle')]
+    if diff: raise UsageError(f"--resume: the run in {out} was trained with other settings ({'; '.join(f'{k} {meta[k]!r} then, {cfg[k]!r} now' for k in diff)}): "
+                              "resume with its settings (see its log.txt), or start a new run in another --out")
+    was = meta.get('data_id')  # the same images and labels, wherever they are now
+    if was and (now := _data_id(cfg['data']))['sha1'] != was['sha1']:
+        raise UsageError(f"--resume: the run in {out} was trained on other data ({_data_desc(was)} then, {_data_desc(now)} now): "
+                         f"pass --data {was['folder']} (or a copy of it), or start a new run in another --out")
+
+
 # %% ../nbs/08_cli.ipynb #12502e6c
 REPORTS = []
+
+def _savefig(fig, path):
+    "Write `fig` to the PNG file `path` with `write_atomic`, then close it; returns `path`."
+    import matplotlib.pyplot as plt
+    try: return write_atomic(path, lambda f: fig.savefig(f, format='png', dpi=100, bbox_inches='tight'), 'figure')
+    finally: plt.close(fig)
 
 def add_report(f):
     "Register `f(learn, dls, out, cfg) -> [files] or dict(files=[files], **summary_entries)` to run after training."
@@ -238,23 +280,20 @@ def _mistakes(learn, dls, cfg):
 @add_report
 def misclassified_report(learn, dls, out, cfg):
     "`misclassified.png`: the first `n_mis` misclassified test images, titled `pred / actual`."
-    import matplotlib.pyplot as plt
     mis = _mistakes(learn, dls, cfg)
     if not len(mis): return []
-    fig = plot_misclassified(mis); fig.savefig(Path(out)/'misclassified.png', dpi=100, bbox_inches='tight'); plt.close(fig)
+    _savefig(plot_misclassified(mis), Path(out)/'misclassified.png')
     return ['misclassified.png']
 
 @add_report
 def gradcam_report(learn, dls, out, cfg):
     "`gradcam.png`: the CAM (`--cam`, GradCAM by default) of the last layer whose map is at least 5 px, on the same misclassified images; records the layer and method."
-    import matplotlib.pyplot as plt
     layers = {k: v for k, v in candidate_layers(learn.model, min_size=5).items() if k.startswith('layer')}
     layer = list(layers)[-1]
     res = dict(files=[], gradcam_layer=layer, gradcam_map=list(layers[layer]), cam=cfg.get('cam', 'gradcam'))
     mis = _mistakes(learn, dls, cfg)
     if not len(mis): return res
-    fig = plot_gradcam(learn.model, mis, layers=layer, method=res['cam'])
-    fig.savefig(Path(out)/'gradcam.png', dpi=100, bbox_inches='tight'); plt.close(fig)
+    _savefig(plot_gradcam(learn.model, mis, layers=layer, method=res['cam']), Path(out)/'gradcam.png')
     return dict(res, files=['gradcam.png'])
 
 # %% ../nbs/08_cli.ipynb #15e6fe7f
@@ -311,6 +350,13 @@ class _Tee:
     def isatty(self): return self.stream is not None and self.stream.isatty()
     def __getattr__(self, k): return getattr(self.stream if self.stream is not None else sys.__stdout__, k)
 
+def _write_json(path, o): return write_atomic(path, json.dumps(o, indent=1, default=str), 'record')
+
+def _report(say, what, make):
+    "`make()`, or `[]` if it fails: a figure that could not be made or written is said in the log, and the run goes on without it."
+    try: return make()
+    except Exception as e: say(f"Could not make {what} ({type(e).__name__}: {e}); the run goes on without it"); return []
+
 def run(cfg:dict, # settings from resolve
         resume:bool=False, # continue from out/last.pt
         progress:str='auto', # 'auto', 'bar', 'line' or 'none' (printed; log.txt gets the lines in any case)
@@ -321,18 +367,17 @@ def run(cfg:dict, # settings from resolve
     with open(out/'log.txt', 'a' if resume else 'w', buffering=1) as log:
         tee = _Tee(None if progress == 'none' else sys.stdout, log)
         try:
-            with contextlib.redirect_stdout(tee), contextlib.ExitStack() as stack:  # the stack closes the loaders, however the run ends
+            with stop_on_sigterm(), contextlib.redirect_stdout(tee), contextlib.ExitStack() as stack:  # the stack closes the loaders, however the run ends
                 return _run(cfg, resume, 'line' if progress == 'none' else progress, stack, list(cbs))
         except BaseException as e:
             tee.end(); print(f"Stopped: {type(e).__name__}: {e}", file=log); raise
         finally: tee.end()
 
 def _run(cfg, resume, progress, stack, cbs):
-    import matplotlib.pyplot as plt  # figures are closed after saving; the backend is left as it is
     t0, started, out, dev = time.time(), datetime.now().astimezone(), Path(cfg['out']), get_device(cfg['device'])
     fast = amp_default(dev)  # bf16 autocast and channels-last by default where they pay: CUDA, CPUs with native bf16
     cfg = dict(cfg, amp=fast if cfg['amp'] is None else bool(cfg['amp']),
-               channels_last=fast if cfg['channels_last'] is None else bool(cfg['channels_last']))
+               channels_last=fast if cfg['channels_last'] is None else bool(cfg['channels_last']), data_id=_data_id(cfg['data']))
     set_seed(cfg['seed'])
     dls = stack.enter_context(_loaders(cfg, dev))
     model = get_model(cfg['model'], norm=cfg['norm'], **cfg['model_kw'])
@@ -343,6 +388,10 @@ def _run(cfg, resume, progress, stack, cbs):
         (' (the defaults on this device)' if (cfg['amp'], cfg['channels_last']) == (fast, fast) else ''))
     cont = resume and (out/'last.pt').is_file()  # --resume of a run stopped before its first checkpoint: from epoch 1
     if resume and not cont: say(f"No checkpoint in {out} yet (the run stopped before its first epoch ended): starting it from epoch 1")
+    if cont and not _readable(out/'best.pt'):  # lost: when the best epoch is the last, last.pt has the same weights
+        st = load_checkpoint(out/'last.pt')
+        if (st.get('best') or {}).get('epoch') == st['epoch']:
+            save_checkpoint(st, out/'best.pt'); say(f"best.pt was missing: written again from last.pt, whose epoch ({st['epoch']}) is the best")
     lr, kw, found = cfg['lr'], dict(cfg['sched_kw']), None
     hp = {k: cfg[k] for k in (*RUN_KEYS, 'amp', 'channels_last', 'device')}
     logs = [LOGGERS[k](out/LOGGERS[k].folder, hparams=hp) for k in cfg.get('log', [])]
@@ -366,7 +415,7 @@ def _run(cfg, resume, progress, stack, cbs):
     elif cont and cfg['find_lr']:
         prev = json.loads((out/'lr_finder.json').read_text()) if (out/'lr_finder.json').exists() else None
         if prev: found, lr = prev, prev['lr']
-    if found: (out/'lr_finder.json').write_text(json.dumps(found, indent=1))
+    if found: _write_json(out/'lr_finder.json', found)
     # each process that trains the run is a session: when, from which epoch to which, on what, with which code
     sessions = json.loads((out/'sessions.json').read_text()) if cont and (out/'sessions.json').exists() else []
     sessions = [o for o in sessions if o['to_epoch'] is not None]  # a session that ended before its first epoch trained nothing
@@ -379,26 +428,25 @@ def _run(cfg, resume, progress, stack, cbs):
     def log_session(epoch=None):
         if epoch is not None: me.update(from_epoch=epoch-1 if me['from_epoch'] is None else me['from_epoch'], to_epoch=epoch)
         me['ended'] = datetime.now().astimezone().isoformat(timespec='seconds')
-        (out/'sessions.json').write_text(json.dumps(sessions, indent=1))
+        _write_json(out/'sessions.json', sessions)
     log_session()
     if cfg['sched'] == 'onecycle': kw.update(max_lr=lr, min_lr=found['min_lr'] if found else lr/25)  # without the test: OneCycleLR's default start
     class SessionLog(Callback):  # the session's record, rewritten after each epoch's checkpoints
         def after_epoch(self): log_session(self.learn.epoch)
     learn = Learner(model, dls, opt=cfg['opt'], lr=lr, momentum=cfg['momentum'], nesterov=cfg['nesterov'], wd=cfg['wd'], sched=cfg['sched'], sched_kw=kw,
                     device=dev, amp=cfg['amp'], channels_last=cfg['channels_last'], compile=cfg['compile'], out=out, progress=progress,
-                    meta={k: cfg[k] for k in RUN_KEYS}, cbs=[SessionLog(), *logs, *cbs])
+                    meta={k: cfg[k] for k in (*RUN_KEYS, 'data_id')}, cbs=[SessionLog(), *logs, *cbs])
     h = learn.fit(cfg['epochs'], resume=cont)
     h.to_json(out/'history.json'); h.to_csv(out/'history.csv'); h.to_csv(out/'batches.csv', batches=True)
-    fig = plot_history(h); fig.savefig(out/'curves.png', dpi=100, bbox_inches='tight'); plt.close(fig)
+    curves = _report(say, 'curves.png', lambda: [_savefig(plot_history(h), out/'curves.png').name])
     learn.model.load_state_dict(load_checkpoint(out/'best.pt', map_location=dev)['model'])
     files, extra = [], dict(gradcam_layer=None, gradcam_map=None)
     for f in REPORTS:
-        try: r = f(learn, dls, out, cfg) or []
-        except Exception as e: warnings.warn(f"Report {getattr(f, '__name__', f)} failed: {type(e).__name__}: {e}"); continue
+        r = _report(say, f"the report {getattr(f, '__name__', f)}", lambda: f(learn, dls, out, cfg) or [])
         if isinstance(r, dict): r = dict(r); files += r.pop('files', []); extra.update(r)
         else: files += list(r)
     for o in logs:
-        for f in ['curves.png', *files]: o.log_image(Path(f).stem, out/f)
+        for f in [*curves, *files]: o.log_image(Path(f).stem, out/f)
         o.close()
     cuda = dev.type == 'cuda'
     gpu = torch.cuda.get_device_name(dev) if cuda else None
@@ -412,7 +460,7 @@ def _run(cfg, resume, progress, stack, cbs):
                    best=learn.best, final_test_acc=h['test_acc'][-1], final_valid_acc=h['valid_acc'][-1],
                    seconds_per_epoch=[round(s, 2) for s in h['seconds']], mean_seconds_per_epoch=round(float(np.mean(h['seconds'])), 2),
                    total_seconds=round(secs, 1), reports=files, **extra)
-    (out/'summary.json').write_text(json.dumps(summary, indent=1, default=str))
+    _write_json(out/'summary.json', summary)
     there = f" (test accuracy {h['test_acc'][learn.best['epoch']-1]:.2f}% there)" if learn.best['metric'] == 'valid_acc' else ''
     say(f"Best {learn.best['metric']} {learn.best['acc']:.2f}% at epoch {learn.best['epoch']}{there}, final test accuracy "
         f"{h['test_acc'][-1]:.2f}%; {summary['mean_seconds_per_epoch']:.1f} s/epoch. Files in {out}")
@@ -426,10 +474,13 @@ def main(argv=None, # arguments (default: sys.argv[1:])
         cfg = resolve(args)
     except UsageError as e:
         print(f"cifar_lit_train: error: {e}", file=sys.stderr); sys.exit(2)
+    except RunFinished as e: return print(f"cifar_lit_train: {e}")  # exit status 0: nothing to do
+    except KeyboardInterrupt: print("cifar_lit_train: interrupted before training started", file=sys.stderr); sys.exit(130)
     if argv is None and 'matplotlib.pyplot' not in sys.modules:  # as a console script: files only, no window
         import matplotlib; matplotlib.use('Agg')
     again = f"continue with the same command plus --resume --out {cfg['out']}"
     try: run(cfg, resume=args.resume, progress=args.progress)
+    except Terminated as e: print(f"cifar_lit_train: stopped by {e}; {again}", file=sys.stderr); sys.exit(128 + 15)  # as a shell reports it
     except KeyboardInterrupt: print(f"cifar_lit_train: interrupted; {again}", file=sys.stderr); sys.exit(130)
     except TrainingDiverged as e: print(f"cifar_lit_train: {e}", file=sys.stderr); sys.exit(1)
     except CheckpointError as e: print(f"cifar_lit_train: error: {e}", file=sys.stderr); sys.exit(2)
@@ -459,8 +510,8 @@ def publish_run(src, # a finished run's folder
     dest.mkdir(parents=True, exist_ok=True)
     for f in RUN_FILES:
         if not (src/f).is_file(): (dest/f).unlink(missing_ok=True); continue
-        if f.endswith('.png'): (dest/f).write_bytes((src/f).read_bytes())
-        else: (dest/f).write_text((src/f).read_text().replace(home + os.sep, '~' + os.sep))
+        if f.endswith('.png'): write_atomic(dest/f, (src/f).read_bytes(), 'figure')
+        else: write_atomic(dest/f, (src/f).read_text().replace(home + os.sep, '~' + os.sep), 'record')
     return dest
 
 def full_run(recipe:str, # a name in cifar_lit.recipes.RECIPES
@@ -542,18 +593,43 @@ def runs_table(recipe:str, # a name in RECIPES
 # %% ../nbs/08_cli.ipynb #da72a934
 COMPARE_KEYS = RUN_KEYS + ('device', 'amp', 'channels_last')  # the settings the comparison table looks at
 
+def _read_json(f, what):
+    "The JSON in the file `f`; `ValueError` naming it, and saying it should be a `what`, if it cannot be read."
+    try: return json.loads(Path(f).read_text())
+    except (OSError, ValueError) as e:
+        raise ValueError(f"{f} is not a readable {what} ({type(e).__name__}: {' '.join(str(e).split())[:120]}): restore it from a "
+                         "copy of the run, or leave the run out") from None
+
+def _num(v): return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+def _read_history(f):
+    "The `History` in the file `f`, checked: per-epoch records with their numbers (per-batch ones too, where there are any)."
+    d = _read_json(f, 'history')
+    eps, bs = (d.get('epochs'), d.get('batches', [])) if isinstance(d, dict) else (None, None)
+    ok = (isinstance(eps, list) and eps and isinstance(bs, list) and all(isinstance(o, dict) for o in eps + bs)
+          and all(_num(o.get(k)) for o in eps for k in ('epoch', 'test_loss', 'test_acc', 'lr', 'seconds'))
+          and all(_num(o.get(k)) for o in bs for k in ('epoch', 'batch', 'lr')))
+    if not ok: raise ValueError(f"{f} is not a history of cifar_lit_train (a record with the test accuracy, loss, LR and seconds of "
+                                "each epoch): restore it from a copy of the run, or leave the run out")
+    return History.from_dict(d)
+
 def load_run(folder, # a run folder written by cifar_lit_train, finished or not
             ) -> dict:
     "The `settings` (`lr`: the LR it trains with, the range test's where it ran), `history` and `summary` (`None` until it has finished) of the run in `folder`."
     folder = Path(folder).expanduser()
     if run_finished(folder):
-        s = json.loads((folder/'summary.json').read_text())
-        return dict(folder=folder, settings=dict(s['settings'], lr=s.get('lr', s['settings']['lr'])),
-                    history=History.from_json(folder/'history.json'), summary=s)
+        s = _read_json(folder/'summary.json', 'summary')
+        if not (isinstance(s, dict) and isinstance(s.get('settings'), dict)):
+            raise ValueError(f"{folder/'summary.json'} is not a summary of cifar_lit_train (no settings in it): restore it from a copy "
+                             "of the run, or leave the run out")
+        return dict(folder=folder, settings=dict(s['settings'], lr=s.get('lr', s['settings'].get('lr'))),
+                    history=_read_history(folder/'history.json'), summary=s)
     if (folder/'last.pt').is_file():
         st, lrf = load_checkpoint(folder/'last.pt'), folder/'lr_finder.json'
+        if not isinstance(st.get('history'), dict):
+            raise ValueError(f"{folder/'last.pt'} is not a training checkpoint of cifar_lit_train (no history in it): pass the --out folder of a run")
         settings = dict(st.get('meta') or {})
-        if settings.get('find_lr') and lrf.is_file(): settings['lr'] = json.loads(lrf.read_text())['lr']
+        if settings.get('find_lr') and lrf.is_file(): settings['lr'] = (_read_json(lrf, 'range test record') or {}).get('lr', settings.get('lr'))
         return dict(folder=folder, settings=settings, history=History.from_dict(st['history']), summary=None)
     raise FileNotFoundError(f"{folder} holds no run (no summary.json, no last.pt): pass the --out folder of a cifar_lit_train run")
 
@@ -614,8 +690,10 @@ def compare_main(argv=None):
         args = p.parse_args(argv)
         import matplotlib; matplotlib.use('Agg')  # nothing is shown
         c = compare_runs(args.runs, args.labels)
-        c.fig.savefig(args.out, dpi=100, bbox_inches='tight')
+        out = args.out if Path(args.out).suffix else args.out + '.png'  # the name matplotlib writes: it adds .png to a bare name
+        try: c.fig.savefig(out, dpi=100, bbox_inches='tight')
+        except ValueError as e: raise ValueError(f"--out {out}: {e}") from None  # a format matplotlib does not write
     except (ValueError, OSError) as e:  # bad options, folders without a run, an --out that cannot be written
         print(f"cifar_lit_compare: error: {e}", file=sys.stderr); sys.exit(2)
     import matplotlib.pyplot as plt; plt.close(c.fig)
-    print(c.table); print(f"figure: {args.out}")
+    print(c.table); print(f"figure: {out}")

@@ -4,10 +4,11 @@
 
 # %% auto #0
 __all__ = ['EPOCH_KEYS', 'BATCH_KEYS', 'OPTIMIZERS', 'SCHEDULES', 'EVENTS', 'LOGGERS', 'get_device', 'set_seed', 'get_rng_state',
-           'set_rng_state', 'CheckpointError', 'save_checkpoint', 'load_checkpoint', 'History', 'get_optimizer',
-           'get_scheduler', 'per_batch', 'onecycle_kwargs', 'batch_desc', 'eval_line', 'TrainingDiverged', 'cpu_bf16',
-           'amp_default', 'Learner', 'fit_model', 'CancelFitException', 'Callback', 'LRSchedule', 'Recorder',
-           'StopOnNaN', 'ProgressLog', 'Checkpoints', 'Logger', 'TensorBoardLog', 'CSVLog', 'plot_history']
+           'set_rng_state', 'Terminated', 'stop_on_sigterm', 'CheckpointError', 'write_atomic', 'save_checkpoint',
+           'load_checkpoint', 'History', 'get_optimizer', 'get_scheduler', 'per_batch', 'onecycle_kwargs', 'batch_desc',
+           'eval_line', 'TrainingDiverged', 'cpu_bf16', 'amp_default', 'Learner', 'fit_model', 'CancelFitException',
+           'Callback', 'LRSchedule', 'Recorder', 'StopOnNaN', 'ProgressLog', 'Checkpoints', 'Logger', 'TensorBoardLog',
+           'CSVLog', 'plot_history']
 
 # %% ../nbs/04_train.ipynb #8b0db2c7
 import os, sys, io, csv, json, math, time, random, signal, threading, contextlib, inspect, warnings
@@ -97,22 +98,44 @@ def set_rng_state(st:dict, # a state from get_rng_state
     if 'cuda' in st and torch.cuda.is_available(): torch.cuda.set_rng_state_all(st['cuda'])
     for dl, s in zip(loaders, st['loaders']): _set_loader_state(dl, s)
 
+# %% ../nbs/04_train.ipynb #53b0d306
+class Terminated(KeyboardInterrupt):
+    "SIGTERM (from `kill`, a job scheduler, a notebook's restart) during a run: a stop like Ctrl-C's."
+
+_STOPS = (signal.SIGINT, signal.SIGTERM)
+
+@contextlib.contextmanager
+def _hold_signals():
+    "Hold Ctrl-C (SIGINT) and SIGTERM until the block is done, then deliver the first: the block is never cut in the middle (main thread only)."
+    if threading.current_thread() is not threading.main_thread(): yield; return
+    got, old = [], {s: signal.getsignal(s) for s in _STOPS}
+    for s in _STOPS: signal.signal(s, lambda sig, frame: got.append((sig, frame)))  # a process forked in the block keeps it: it ignores both
+    try: yield
+    finally:
+        for s, h in old.items(): signal.signal(s, signal.SIG_DFL if h is None else h)
+        if got:
+            sig, frame = got[0]; h = old[sig]
+            if callable(h): h(sig, frame)  # Python's Ctrl-C handler raises KeyboardInterrupt, stop_on_sigterm's Terminated; Jupyter's interrupts the cell
+            elif h == signal.SIG_DFL and sig == signal.SIGINT: raise KeyboardInterrupt
+            elif h == signal.SIG_DFL: os.kill(os.getpid(), sig)  # SIGTERM's default: the process ends, now that the block is done
+
+@contextlib.contextmanager
+def stop_on_sigterm():
+    "Within the block (main thread only), SIGTERM raises `Terminated`, a `KeyboardInterrupt`: training stops at a safe point, as on Ctrl-C."
+    if threading.current_thread() is not threading.main_thread(): yield; return
+    def stop(sig, frame): raise Terminated(f"SIGTERM (signal {int(sig)})")
+    old = signal.signal(signal.SIGTERM, stop)
+    try: yield
+    finally: signal.signal(signal.SIGTERM, signal.SIG_DFL if old is None else old)
+
+def _iter(dl):
+    "`iter(dl)` with Ctrl-C and SIGTERM held: the loader's workers start whole (a signal in a fork is lost, or leaves a lock taken) and leave stopping to this process."
+    with _hold_signals(): return iter(dl)
+
+
 # %% ../nbs/04_train.ipynb #27fac31a
 class CheckpointError(ValueError):
     "A checkpoint that cannot be read, or that does not fit the run: the message says which and what to do."
-
-@contextlib.contextmanager
-def _hold_sigint():
-    "Hold Ctrl-C (SIGINT) until the block is done, then deliver it: the block is never cut in the middle (main thread only)."
-    if threading.current_thread() is not threading.main_thread(): yield; return
-    got, old = [], signal.getsignal(signal.SIGINT)
-    signal.signal(signal.SIGINT, lambda sig, frame: got.append(frame))
-    try: yield
-    finally:
-        signal.signal(signal.SIGINT, old)
-        if got:
-            if callable(old): old(signal.SIGINT, got[0])  # Python's handler raises KeyboardInterrupt; Jupyter's interrupts the cell
-            elif old == signal.SIG_DFL: raise KeyboardInterrupt
 
 def _pid_alive(pid):
     try: os.kill(pid, 0)
@@ -127,23 +150,34 @@ def _clean_tmps(path):
         if not pid.isdigit() or not _pid_alive(int(pid)):
             with contextlib.suppress(OSError): f.unlink()
 
-def save_checkpoint(state:dict, # what to save: tensors and plain Python values only
-                    path, # the file to write; its folder is created
-                   ) -> Path:
-    "Write `state` to `path` atomically (a temporary file, then `os.replace`), with Ctrl-C held until it is done."
+def write_atomic(path, # the file to write; its folder is created
+                 data, # bytes, str (written as UTF-8), or a function that writes to the open binary file
+                 what:str='file', # what it is, for the error message ('checkpoint', 'record', 'figure'...)
+                ) -> Path:
+    "Write `data` to `path` atomically: a temporary file in the same folder, fsync, then `os.replace`, with Ctrl-C and SIGTERM held until done."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     _clean_tmps(path)
     tmp = path.parent/f'.{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp'  # the writer's pid: a killed writer's file is found later
-    with _hold_sigint():
-        buf = io.BytesIO(); torch.save(state, buf)  # serialised in memory: a full disk then fails as an OSError naming the cause
+    with _hold_signals():
         try:
-            with open(tmp, 'xb') as f: f.write(buf.getbuffer()); f.flush(); os.fsync(f.fileno())
-            os.replace(tmp, path)
+            with open(tmp, 'xb') as f:
+                if callable(data): data(f)
+                else: f.write(data.encode() if isinstance(data, str) else data)
+                f.flush(); os.fsync(f.fileno())
+            os.replace(tmp, path)  # readers see the old file or the new one, never a part
         except BaseException as e:
             with contextlib.suppress(OSError): os.unlink(tmp)
-            if isinstance(e, OSError): raise OSError(e.errno, f"Could not write the checkpoint {path}: {e.strerror or e}") from e
+            if isinstance(e, OSError): raise OSError(e.errno, f"Could not write the {what} {path}: {e.strerror or e}") from e
             raise
     return path
+
+def save_checkpoint(state:dict, # what to save: tensors and plain Python values only
+                    path, # the file to write; its folder is created
+                   ) -> Path:
+    "Write `state` to `path` with `write_atomic`, Ctrl-C and SIGTERM held from the first byte serialised to the last written."
+    with _hold_signals():
+        buf = io.BytesIO(); torch.save(state, buf)  # serialised in memory: a full disk then fails as an OSError naming the cause
+        return write_atomic(path, buf.getbuffer(), 'checkpoint')
 
 def load_checkpoint(path, # a file written by save_checkpoint
                     map_location='cpu', # where to put its tensors
@@ -178,16 +212,15 @@ class History:
     def to_dict(self): "`{'epochs': [...], 'batches': [...]}`, plain types."; return dict(epochs=self.epochs, batches=self.batches)
     @classmethod
     def from_dict(cls, d): "A `History` from `to_dict`'s output."; return cls(d.get('epochs'), d.get('batches'))
-    def to_json(self, fn): "Write both tables to the JSON file `fn`."; Path(fn).write_text(json.dumps(self.to_dict(), indent=1)); return Path(fn)
+    def to_json(self, fn): "Write both tables to the JSON file `fn` (atomically)."; return write_atomic(fn, json.dumps(self.to_dict(), indent=1), 'history')
     @classmethod
     def from_json(cls, fn): "Read a `History` written by `to_json`."; return cls.from_dict(json.loads(Path(fn).read_text()))
     def to_csv(self, fn, batches=False):
-        "Write the per-epoch table (or the per-batch one, if `batches`) to the CSV file `fn`."
+        "Write the per-epoch table (or the per-batch one, if `batches`) to the CSV file `fn` (atomically)."
         rows, keys = (self.batches, BATCH_KEYS) if batches else (self.epochs, EPOCH_KEYS)
-        with open(fn, 'w', newline='') as f:
-            w = csv.writer(f); w.writerow(keys)
-            w.writerows([['' if o.get(k) is None else repr(o.get(k)) for k in keys] for o in rows])
-        return Path(fn)
+        f = io.StringIO(newline=''); w = csv.writer(f); w.writerow(keys)
+        w.writerows([['' if o.get(k) is None else repr(o.get(k)) for k in keys] for o in rows])
+        return write_atomic(fn, f.getvalue(), 'history')
     @staticmethod
     def read_csv(fn):
         "The rows of a CSV file from `to_csv`, as dicts of numbers (`None` for empty cells)."
@@ -423,7 +456,7 @@ def train_epoch(self:Learner,
     self.model.train()
     self.epoch, self.n_iter, self.iter = epoch, len(self.dls.train), -1
     self._event('before_train')
-    for self.iter, (xb, yb) in enumerate(self.dls.train):
+    for self.iter, (xb, yb) in enumerate(_iter(self.dls.train)):  # its workers start with Ctrl-C held
         self.xb, self.yb = self._to(xb, yb)
         self._event('before_batch')
         with self._autocast(): self.pred = self.fwd(self.xb); self.loss = self.loss_func(self.pred, self.yb)
@@ -447,7 +480,7 @@ def evaluate(self:Learner,
     "Mean loss, correct count and size of `dl` (default: the test loader), in eval mode."
     dl = self.dls.test if dl is None else dl
     tot, correct, n = torch.zeros((), device=self.device), torch.zeros((), dtype=torch.long, device=self.device), 0
-    for out, yb in eval_batches(self.fwd, dl, self.device, self.amp, self.amp_dtype, self.channels_last, self.non_blocking):
+    for out, yb in eval_batches(self.fwd, _iter(dl), self.device, self.amp, self.amp_dtype, self.channels_last, self.non_blocking):
         tot += self.loss_func(out, yb)*len(yb); correct += (out.argmax(1) == yb).sum(); n += len(yb)
     if n == 0: raise ValueError("The evaluation loader yielded no batch: give it at least one image")
     return tot.item()/n, correct.item(), n
@@ -489,6 +522,13 @@ def load_state_dict(self:Learner,
 # %% ../nbs/04_train.ipynb #ca59ff0c
 def _fmt_lr(lr): return f"{lr:.4e}"
 
+def _clone(o):
+    "A copy of the state `o` that training cannot change: tensors cloned (on their device), dicts and lists copied."
+    if isinstance(o, torch.Tensor): return o.detach().clone()
+    if isinstance(o, dict): return {k: _clone(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)): return type(o)(_clone(v) for v in o)
+    return o
+
 @patch
 def fit(self:Learner,
         epochs:int, # total epochs of the run (a resumed run counts those already done)
@@ -496,8 +536,13 @@ def fit(self:Learner,
        ) -> History:
     "Train to `epochs` epochs, announcing the events to the callbacks (the log and the checkpoints among them); returns the `History`."
     if epochs < 1: raise ValueError(f"epochs={epochs}: pass at least 1")
+    again = not resume and self.epoch > 0 and self.sched is not None and epochs == self.epochs  # fit again: the schedule goes on
+    if again: sst, groups = self.sched.state_dict(), [{k: v for k, v in g.items() if k != 'params'} for g in self.opt.param_groups]
     self.epochs = epochs
     self.sched = get_scheduler(self.opt, self.sched_name, epochs, len(self.dls.train), **self.sched_kw)
+    if again:  # a new scheduler resets the LR (and OneCycle's momentum): back to where the last fit left them
+        for g, o in zip(self.opt.param_groups, groups): g.update(o)
+        self.sched.load_state_dict(sst)
     if resume:
         p = self.out/'last.pt' if resume is True and self.out else Path(resume) if resume is not True else None
         if p is None: raise ValueError("resume=True needs out= (the folder holding last.pt): pass out= or a checkpoint path")
@@ -506,10 +551,11 @@ def fit(self:Learner,
             raise CheckpointError(f"{p} was a {st.get('epochs')}-epoch run with a per-batch schedule: resume it with epochs={st.get('epochs')}")
         self.load_state_dict(st)
         self._print(f"Resumed from {p} after epoch {self.epoch}")
-    self._cbs = _sorted_cbs(self)
+    self._cbs, start = _sorted_cbs(self), None
     try:
         self._event('before_fit')
         for self.epoch in range(self.epoch+1, epochs+1):
+            start = dict(_clone(self.state_dict()), epoch=self.epoch-1)  # where this epoch began, should it not finish
             self._event('before_epoch')
             self.train_epoch(self.epoch)
             for self.eval_name, dl in (('valid', self.dls.valid), ('test', self.dls.test)):
@@ -518,8 +564,11 @@ def fit(self:Learner,
             self._event('after_epoch')
     except CancelFitException: pass
     finally:
-        self.epoch = self.history.epochs[-1]['epoch'] if self.history.epochs else 0  # the last epoch done
         for dl in self._loaders(): shutdown_workers(dl)  # the loaders' workers end with the fit, however it ends
+        done = self.history.epochs[-1]['epoch'] if self.history.epochs else 0  # the last epoch done
+        if start is not None and done < self.epoch:  # an epoch cut short is dropped: its batch records, and what it changed
+            with _hold_signals(): self.load_state_dict(start)
+        self.epoch = done
     self._event('after_fit')
     return self.history
 
@@ -670,8 +719,22 @@ class Checkpoints(Callback):
 # %% ../nbs/04_train.ipynb #37024b9f
 def _summary_writer():
     try: from torch.utils.tensorboard import SummaryWriter
-    except ImportError: raise ImportError('TensorBoard is not installed: pip install "cifar_lit[tensorboard]" (or pip install tensorboard)') from None
+    except Exception as e:  # not there, or there and broken (a missing or mismatched dependency): the message says which
+        if isinstance(e, ModuleNotFoundError) and e.name in ('tensorboard', 'torch.utils.tensorboard'):
+            raise ImportError('TensorBoard is not installed: pip install "cifar_lit[tensorboard]" (or pip install tensorboard)') from None
+        why = ' '.join(f"{type(e).__name__}: {e}".split())[:200]
+        raise ImportError(f'TensorBoard is installed but does not import ({why}): repair it (pip install --force-reinstall '
+                          'tensorboard), or log without it') from None
+    _quiet_writer_threads()
     return SummaryWriter
+
+def _quiet_writer_threads():
+    "Print no traceback for TensorBoard's writer thread: what ends it (a full disk) is raised again in the main thread, at its next write."
+    hook = threading.excepthook
+    if getattr(hook, 'cifar_lit', False): return
+    def quiet(args):
+        if type(args.thread).__name__ != '_AsyncWriterThread': hook(args)
+    quiet.cifar_lit = True; threading.excepthook = quiet
 
 def _hp(v): return v if isinstance(v, (bool, int, float, str)) else str(v)
 
@@ -700,7 +763,8 @@ class Logger(Callback):
     # the fit's events
     def before_fit(self):
         l = self.learn; self.n = len(l.dls.train)
-        self.open(purge_step=l.epoch*self.n + 1 if l.epoch else None)  # a resumed run: drop what the interrupted epoch logged
+        if l.epoch: self.close()  # a resumed fit, or a fit again after one cut short: (re)open to drop what the epoch cut short logged
+        self.open(purge_step=l.epoch*self.n + 1 if l.epoch else None)
     def after_batch(self):
         for r in self.learn.recorder.new: self.log_scalars({'batch/loss': r['loss'], 'batch/lr': r['lr']}, (r['epoch']-1)*self.n + r['batch'] + 1)
     after_train = after_batch
@@ -731,6 +795,8 @@ class Logger(Callback):
         if fig is not None: self.log_image('lr_finder', fig)
         self.flush()
 
+def _tb_error(e, d): return OSError(e.errno, f"TensorBoard could not write its event files in {d or 'runs/'}: {e.strerror or e}")
+
 class TensorBoardLog(Logger):
     "Write TensorBoard event files: each batch's loss and LR, each epoch's record, the hyperparameters with the final metrics, images."
     folder = 'tb'
@@ -741,28 +807,41 @@ class TensorBoardLog(Logger):
     def open(self, purge_step=None):
         if self.writer is None:
             d = self._dir()
-            self.writer = _summary_writer()(None if d is None else str(d), purge_step=purge_step)
+            try: self.writer = _summary_writer()(None if d is None else str(d), purge_step=purge_step)
+            except OSError as e: raise _tb_error(e, d) from None
         return self.writer
-    def log_scalars(self, values, step):
+    @contextlib.contextmanager
+    def _writing(self):
+        "The open writer; an error of its writer thread (a full disk) is raised as an `OSError` naming the folder."
         w = self.open()
-        for k, v in values.items(): w.add_scalar(k, v, step)
+        try: yield w
+        except OSError as e: raise _tb_error(e, w.log_dir) from None
+    def log_scalars(self, values, step):
+        with self._writing() as w:
+            for k, v in values.items(): w.add_scalar(k, v, step)
     def log_hparams(self, hparams, metrics):
         from torch.utils.tensorboard.summary import hparams as hp_summary  # TensorBoard is optional: imported when used
-        for s in hp_summary(hparams, metrics): self.open()._get_file_writer().add_summary(s)
+        with self._writing() as w:
+            for s in hp_summary(hparams, metrics): w._get_file_writer().add_summary(s)
     def log_image(self, tag, img, step=0):
-        w = self.open()
-        if hasattr(img, 'savefig'): w.add_figure(tag, img, step, close=False)
-        else:
-            if isinstance(img, (str, Path)):
-                from PIL import Image
-                img = np.asarray(Image.open(img).convert('RGB'))
-            w.add_image(tag, np.asarray(img), step, dataformats='HWC')
-        w.flush()
+        with self._writing() as w:
+            if hasattr(img, 'savefig'): w.add_figure(tag, img, step, close=False)
+            else:
+                if isinstance(img, (str, Path)):
+                    from PIL import Image
+                    img = np.asarray(Image.open(img).convert('RGB'))
+                w.add_image(tag, np.asarray(img), step, dataformats='HWC')
+            w.flush()
     def flush(self):
-        if self.writer is not None: self.writer.flush()
+        if self.writer is not None:
+            with self._writing() as w: w.flush()
     def close(self):
         "Flush and close the event files."
-        if self.writer is not None: self.writer.close(); self.writer = None
+        if self.writer is None: return
+        try: self.flush()  # raises what the writer thread met, which close() would not
+        finally:
+            w, self.writer = self.writer, None
+            with contextlib.suppress(OSError): w.close()  # after a flush that failed, closing fails the same way
 
 def _csv_row(r):
     "Whether `r` is a row of `scalars.csv`: a tag, a step and a value (not the header, nor a line a crash cut short)."
@@ -784,7 +863,8 @@ class CSVLog(Logger):
         d.mkdir(parents=True, exist_ok=True); p = d/'scalars.csv'
         if purge_step is not None and p.is_file():  # a resumed run: keep what was logged before purge_step
             with open(p, newline='') as f: keep = [r for r in csv.reader(f) if _csv_row(r) and int(r[1]) < purge_step]
-            with open(p, 'w', newline='') as f: w = csv.writer(f); w.writerow(('tag', 'step', 'value')); w.writerows(keep)
+            buf = io.StringIO(newline=''); w = csv.writer(buf); w.writerow(('tag', 'step', 'value')); w.writerows(keep)
+            write_atomic(p, buf.getvalue(), 'log')
         new = not p.is_file() or p.stat().st_size == 0  # a killed run may leave an empty file
         self.f = open(p, 'a', newline='')
         self.w = csv.writer(self.f)
@@ -795,7 +875,8 @@ class CSVLog(Logger):
         self.w.writerows((k, step, repr(float(v))) for k, v in values.items())
     def log_hparams(self, hparams, metrics):
         d = self._dir()
-        with open(d/'hparams.csv', 'w', newline='') as f: csv.writer(f).writerows([('name', 'value'), *hparams.items(), *metrics.items()])
+        buf = io.StringIO(newline=''); csv.writer(buf).writerows([('name', 'value'), *hparams.items(), *metrics.items()])
+        write_atomic(d/'hparams.csv', buf.getvalue(), 'log')
     def flush(self):
         if self.f is not None: self.f.flush()
     def close(self):
