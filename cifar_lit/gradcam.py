@@ -12,6 +12,8 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from matplotlib.figure import Figure
 from fastcore.basics import patch
 from .models import summary, eval_mode
+from .train import Learner
+from .interpret import Misclassified  # and Learner.misclassified
 
 # %% ../nbs/06_gradcam.ipynb #6ed2287f
 def candidate_layers(model:nn.Module, # The network
@@ -196,3 +198,13 @@ def plot_gradcam(model:nn.Module, # The classifier
                 ax.set_title(f"{lbl}\n({kind} {'CAM' if method == 'gradcam' else method})", fontsize=7)
     fig.tight_layout()
     return fig
+
+# %% ../nbs/06_gradcam.ipynb #370e0857
+@patch
+def plot_gradcam(self:Learner,
+                 mis:Misclassified=None, # images to explain; None: the first `n` misclassified of the test loader
+                 n:int=10, # how many, when `mis` is None
+                 **kwargs, # layers, which, method...: as plot_gradcam takes them
+                )->Figure:
+    "`plot_gradcam` of the learner's model: on its device, the first `n` misclassified test images unless `mis` is given."
+    return plot_gradcam(self.model, self.misclassified(n) if mis is None else mis, **kwargs)

@@ -90,6 +90,7 @@ def _check_settings(r:Recipe, bad):
     for k in ('model_kw', 'sched_kw'):
         if not isinstance(getattr(r, k), Mapping): bad(f"{k}={getattr(r, k)!r}: pass a dict of keyword arguments, e.g. dict()")
     if r.opt == 'sgd' and r.nesterov and not r.momentum: bad(f"nesterov=True needs momentum > 0 (momentum={r.momentum!r}): pass a momentum, e.g. 0.9, or nesterov=False")
+    if r.opt != 'sgd' and r.nesterov: bad(f"nesterov=True is for SGD, but opt={r.opt!r} has no Nesterov momentum: pass nesterov=False, or opt='sgd'")
     clash = [k for k in ('num_classes', 'norm') if k in r.model_kw]
     if clash: bad(f"model_kw sets {', '.join(clash)}: CIFAR-10 has 10 classes and the recipe's norm= field sets the norm; leave them out of model_kw")
     try: check_model_args(r.model, norm=r.norm, **r.model_kw)
@@ -153,11 +154,11 @@ _BUILTIN.update(RECIPES)
 # %% ../nbs/07_recipes.ipynb #df415fa3
 def _cell(v): return ', '.join(f'{k}={w}' for k, w in v.items()) if isinstance(v, dict) else f'{v:g}' if isinstance(v, float) else str(v)  # a setting in a table
 
-def settings_table(recipes:list=None, # names or Recipes, or a dict label -> Recipe or settings dict; None: all of RECIPES
+def settings_table(recipes:list=None, # names or Recipes, or a dict label -> Recipe, a run's RunConfig or a settings dict; None: all of RECIPES
                   ) -> str:
     "The `SETTINGS` of `recipes` as a markdown table, one row per recipe."
     recipes = recipes if isinstance(recipes, dict) else {getattr(r, 'name', r): r for r in (RECIPES if recipes is None else recipes)}
-    rows = {label: (get_recipe(r).settings() if isinstance(r, (str, Recipe)) else r) for label, r in recipes.items()}
+    rows = {label: (get_recipe(r).settings() if isinstance(r, (str, Recipe)) else r.settings() if hasattr(r, 'settings') else r) for label, r in recipes.items()}
     return '\n'.join(['| recipe | ' + ' | '.join(SETTINGS) + ' |', '|' + '---|'*(len(SETTINGS) + 1)] +
                      [f'| {label} | ' + ' | '.join(_cell(s.get(k, '(not recorded)')) for k in SETTINGS) + ' |' for label, s in rows.items()])
 

@@ -4,18 +4,18 @@
 
 # %% auto #0
 __all__ = ['EPOCH_KEYS', 'BATCH_KEYS', 'OPTIMIZERS', 'STEPS', 'SCHEDULES', 'EVENTS', 'LOGGERS', 'get_device', 'set_seed',
-           'get_rng_state', 'set_rng_state', 'CheckpointError', 'save_checkpoint', 'load_checkpoint', 'History',
-           'get_optimizer', 'Schedule', 'get_schedule', 'get_scheduler', 'onecycle_kwargs', 'batch_desc', 'eval_line',
-           'TrainingDiverged', 'cpu_bf16', 'amp_default', 'Learner', 'fit_model', 'CancelFitException', 'Callback',
-           'LRSchedule', 'Recorder', 'StopOnNaN', 'ProgressLog', 'Checkpoints', 'Logger', 'TensorBoardLog', 'CSVLog',
-           'plot_history']
+           'get_rng_state', 'set_rng_state', 'Terminated', 'stop_on_sigterm', 'CheckpointError', 'write_atomic',
+           'save_checkpoint', 'load_checkpoint', 'History', 'get_optimizer', 'Schedule', 'get_schedule',
+           'get_scheduler', 'onecycle_kwargs', 'batch_desc', 'eval_line', 'TrainingDiverged', 'cpu_bf16', 'amp_default',
+           'Learner', 'fit_model', 'CancelFitException', 'Callback', 'LRSchedule', 'Recorder', 'StopOnNaN',
+           'ProgressLog', 'Checkpoints', 'Logger', 'TensorBoardLog', 'CSVLog', 'plot_history']
 
 # %% ../nbs/04_train.ipynb #8b0db2c7
 import os, sys, io, csv, json, math, time, random, signal, threading, contextlib, inspect, warnings
 from pathlib import Path
 from types import SimpleNamespace
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch.optim import lr_scheduler as lrs
@@ -100,22 +100,44 @@ def set_rng_state(st:dict, # a state from get_rng_state
     if 'cuda' in st and torch.cuda.is_available(): torch.cuda.set_rng_state_all(st['cuda'])
     for dl, s in zip(loaders, st['loaders']): _set_loader_state(dl, s)
 
+# %% ../nbs/04_train.ipynb #53b0d306
+class Terminated(KeyboardInterrupt):
+    "SIGTERM (from `kill`, a job scheduler, a notebook's restart) during a run: a stop like Ctrl-C's."
+
+_STOPS = (signal.SIGINT, signal.SIGTERM)
+
+@contextlib.contextmanager
+def _hold_signals():
+    "Hold Ctrl-C (SIGINT) and SIGTERM until the block is done, then deliver the first: the block is never cut in the middle (main thread only)."
+    if threading.current_thread() is not threading.main_thread(): yield; return
+    got, old = [], {s: signal.getsignal(s) for s in _STOPS}
+    for s in _STOPS: signal.signal(s, lambda sig, frame: got.append((sig, frame)))  # a process forked in the block keeps it: it ignores both
+    try: yield
+    finally:
+        for s, h in old.items(): signal.signal(s, signal.SIG_DFL if h is None else h)
+        if got:
+            sig, frame = got[0]; h = old[sig]
+            if callable(h): h(sig, frame)  # Python's Ctrl-C handler raises KeyboardInterrupt, stop_on_sigterm's Terminated; Jupyter's interrupts the cell
+            elif h == signal.SIG_DFL and sig == signal.SIGINT: raise KeyboardInterrupt
+            elif h == signal.SIG_DFL: os.kill(os.getpid(), sig)  # SIGTERM's default: the process ends, now that the block is done
+
+@contextlib.contextmanager
+def stop_on_sigterm():
+    "Within the block (main thread only), SIGTERM raises `Terminated`, a `KeyboardInterrupt`: training stops at a safe point, as on Ctrl-C."
+    if threading.current_thread() is not threading.main_thread(): yield; return
+    def stop(sig, frame): raise Terminated(f"SIGTERM (signal {int(sig)})")
+    old = signal.signal(signal.SIGTERM, stop)
+    try: yield
+    finally: signal.signal(signal.SIGTERM, signal.SIG_DFL if old is None else old)
+
+def _iter(dl):
+    "`iter(dl)` with Ctrl-C and SIGTERM held: the loader's workers start whole (a signal in a fork is lost, or leaves a lock taken) and leave stopping to this process."
+    with _hold_signals(): return iter(dl)
+
+
 # %% ../nbs/04_train.ipynb #27fac31a
 class CheckpointError(ValueError):
     "A checkpoint that cannot be read, or that does not fit the run: the message says which and what to do."
-
-@contextlib.contextmanager
-def _hold_sigint():
-    "Hold Ctrl-C (SIGINT) until the block is done, then deliver it: the block is never cut in the middle (main thread only)."
-    if threading.current_thread() is not threading.main_thread(): yield; return
-    got, old = [], signal.getsignal(signal.SIGINT)
-    signal.signal(signal.SIGINT, lambda sig, frame: got.append(frame))
-    try: yield
-    finally:
-        signal.signal(signal.SIGINT, old)
-        if got:
-            if callable(old): old(signal.SIGINT, got[0])  # Python's handler raises KeyboardInterrupt; Jupyter's interrupts the cell
-            elif old == signal.SIG_DFL: raise KeyboardInterrupt
 
 def _pid_alive(pid):
     try: os.kill(pid, 0)
@@ -130,23 +152,34 @@ def _clean_tmps(path):
         if not pid.isdigit() or not _pid_alive(int(pid)):
             with contextlib.suppress(OSError): f.unlink()
 
-def save_checkpoint(state:dict, # what to save: tensors and plain Python values only
-                    path, # the file to write; its folder is created
-                   ) -> Path:
-    "Write `state` to `path` atomically (a temporary file, then `os.replace`), with Ctrl-C held until it is done."
+def write_atomic(path, # the file to write; its folder is created
+                 data, # bytes, str (written as UTF-8), or a function that writes to the open binary file
+                 what:str='file', # what it is, for the error message ('checkpoint', 'record', 'figure'...)
+                ) -> Path:
+    "Write `data` to `path` atomically: a temporary file in the same folder, fsync, then `os.replace`, with Ctrl-C and SIGTERM held until done."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     _clean_tmps(path)
     tmp = path.parent/f'.{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp'  # the writer's pid: a killed writer's file is found later
-    with _hold_sigint():
-        buf = io.BytesIO(); torch.save(state, buf)  # serialised in memory: a full disk then fails as an OSError naming the cause
+    with _hold_signals():
         try:
-            with open(tmp, 'xb') as f: f.write(buf.getbuffer()); f.flush(); os.fsync(f.fileno())
-            os.replace(tmp, path)
+            with open(tmp, 'xb') as f:
+                if callable(data): data(f)
+                else: f.write(data.encode() if isinstance(data, str) else data)
+                f.flush(); os.fsync(f.fileno())
+            os.replace(tmp, path)  # readers see the old file or the new one, never a part
         except BaseException as e:
             with contextlib.suppress(OSError): os.unlink(tmp)
-            if isinstance(e, OSError): raise OSError(e.errno, f"Could not write the checkpoint {path}: {e.strerror or e}") from e
+            if isinstance(e, OSError): raise OSError(e.errno, f"Could not write the {what} {path}: {e.strerror or e}") from e
             raise
     return path
+
+def save_checkpoint(state:dict, # what to save: tensors and plain Python values only
+                    path, # the file to write; its folder is created
+                   ) -> Path:
+    "Write `state` to `path` with `write_atomic`, Ctrl-C and SIGTERM held from the first byte serialised to the last written."
+    with _hold_signals():
+        buf = io.BytesIO(); torch.save(state, buf)  # serialised in memory: a full disk then fails as an OSError naming the cause
+        return write_atomic(path, buf.getbuffer(), 'checkpoint')
 
 def load_checkpoint(path, # a file written by save_checkpoint
                     map_location='cpu', # where to put its tensors
@@ -174,23 +207,22 @@ def _num(s):
 
 class History:
     "Per-epoch and per-batch records of a training run; `h['test_acc']` is a column."
-    def __init__(self, epochs=None, batches=None): self.epochs, self.batches = list(epochs or []), list(batches or [])
+    def __init__(self, epochs:list=None, batches:list=None): self.epochs, self.batches = list(epochs or []), list(batches or [])
     def __getitem__(self, k): return [o.get(k) for o in self.epochs]
     def __len__(self): return len(self.epochs)
     def __repr__(self): return f"History({len(self.epochs)} epochs, {len(self.batches)} batches)"
     def to_dict(self): "`{'epochs': [...], 'batches': [...]}`, plain types."; return dict(epochs=self.epochs, batches=self.batches)
     @classmethod
     def from_dict(cls, d): "A `History` from `to_dict`'s output."; return cls(d.get('epochs'), d.get('batches'))
-    def to_json(self, fn): "Write both tables to the JSON file `fn`."; Path(fn).write_text(json.dumps(self.to_dict(), indent=1)); return Path(fn)
+    def to_json(self, fn): "Write both tables to the JSON file `fn` (atomically)."; return write_atomic(fn, json.dumps(self.to_dict(), indent=1), 'history')
     @classmethod
     def from_json(cls, fn): "Read a `History` written by `to_json`."; return cls.from_dict(json.loads(Path(fn).read_text()))
     def to_csv(self, fn, batches=False):
-        "Write the per-epoch table (or the per-batch one, if `batches`) to the CSV file `fn`."
+        "Write the per-epoch table (or the per-batch one, if `batches`) to the CSV file `fn` (atomically)."
         rows, keys = (self.batches, BATCH_KEYS) if batches else (self.epochs, EPOCH_KEYS)
-        with open(fn, 'w', newline='') as f:
-            w = csv.writer(f); w.writerow(keys)
-            w.writerows([['' if o.get(k) is None else repr(o.get(k)) for k in keys] for o in rows])
-        return Path(fn)
+        f = io.StringIO(newline=''); w = csv.writer(f); w.writerow(keys)
+        w.writerows([['' if o.get(k) is None else repr(o.get(k)) for k in keys] for o in rows])
+        return write_atomic(fn, f.getvalue(), 'history')
     @staticmethod
     def read_csv(fn):
         "The rows of a CSV file from `to_csv`, as dicts of numbers (`None` for empty cells)."
@@ -219,6 +251,7 @@ def get_optimizer(model:nn.Module, # the model whose parameters to optimise
     if cls is None: raise ValueError(f"Unknown optimizer {opt!r}: pass {' or '.join(map(repr, OPTIMIZERS))}")
     kw = dict(lr=lr, momentum=momentum, nesterov=nesterov, weight_decay=wd) if cls is torch.optim.SGD else dict(lr=lr, betas=betas, weight_decay=wd)
     if nesterov and cls is torch.optim.SGD and not momentum: raise ValueError("nesterov=True needs momentum > 0")
+    if nesterov and cls is not torch.optim.SGD: raise ValueError(f"nesterov=True is for SGD, not {opt!r}: pass nesterov=False")
     if fused is None: fused = bool(ps) and ps[0].is_cuda and _has_arg(cls, 'fused') and not foreach
     if fused: kw['fused'] = True
     elif foreach is not None: kw['foreach'] = foreach
@@ -298,7 +331,7 @@ def get_schedule(sched, # a name in SCHEDULES, None/'none', a Schedule, or a cal
     raise TypeError(f"sched={sched!r}: pass a name in SCHEDULES, None, a Schedule or a callable(opt, epochs=, steps_per_epoch=, **kw)")
 
 def get_scheduler(opt:torch.optim.Optimizer, # the optimizer whose LR to schedule
-                  sched=None, # a name in SCHEDULES ('plateau', 'onecycle', 'step'), None/'none', a Schedule, or a callable
+                  sched:str|Callable=None, # a name in SCHEDULES ('plateau', 'onecycle', 'step'), None/'none', a Schedule, or a callable
                   epochs:int=1, # epochs of the run (for 'onecycle' and 'step')
                   steps_per_epoch:int=1, # batches per epoch (for 'onecycle')
                   **kw, # passed on: ReduceLROnPlateau/StepLR arguments, or max_lr, peak_epoch, min_lr, annihilate for 'onecycle'
@@ -390,6 +423,7 @@ def amp_default(device, # a torch.device or a name
     d = get_device(device)
     return d.type == 'cuda' or (d.type == 'cpu' and cpu_bf16())
 
+# %% ../nbs/04_train.ipynb #35d9eb02
 class Learner:
     "Train `model` on `dls` with an optimizer and LR schedule; keeps a `History` and writes checkpoints."
     def __init__(self,
@@ -400,12 +434,12 @@ class Learner:
                  momentum:float=0.9, # SGD momentum
                  nesterov:bool=False, # SGD with Nesterov momentum
                  wd:float=0., # weight decay
-                 sched=None, # 'plateau', 'onecycle', 'step', None, or a callable (see get_scheduler)
+                 sched:str|Callable=None, # 'plateau', 'onecycle', 'step', None, or a callable (see get_scheduler)
                  sched_kw:dict=None, # arguments of the scheduler (e.g. dict(patience=3), or max_lr, peak_epoch for 'onecycle')
-                 loss_func=None, # loss_func(logits, y) averaged over the batch; None: cross-entropy
+                 loss_func:Callable=None, # loss_func(logits, y) averaged over the batch; None: cross-entropy
                  device='auto', # 'auto', 'cpu', 'cuda', 'mps' or a torch.device
                  amp:bool=None, # mixed precision; None: where it pays (amp_default: CUDA, CPUs with native bf16)
-                 amp_dtype=None, # torch.bfloat16 or torch.float16; None: bf16 where supported, else fp16 with a grad scaler
+                 amp_dtype:torch.dtype=None, # torch.bfloat16 or torch.float16; None: bf16 where supported, else fp16 with a grad scaler
                  channels_last:bool=None, # NHWC memory format for model and batches; None: as amp's default
                  compile=False, # wrap the model in torch.compile: True, or one of its modes (e.g. 'reduce-overhead': CUDA graphs)
                  foreach:bool=None, # multi-tensor optimizer kernels; None: torch's choice
@@ -413,10 +447,10 @@ class Learner:
                  non_blocking:bool=None, # asynchronous host-to-device copies; None: on CUDA only
                  grad_clip:float=None, # clip the gradients' global norm to this; None: no clipping
                  accumulate:int=1, # batches whose gradients add up to one optimizer step (each loss divided by it)
-                 out=None, # folder for best.pt and last.pt; None: no checkpoints
+                 out:str|Path=None, # folder for best.pt and last.pt; None: no checkpoints
                  progress:str='auto', # 'auto', 'bar' (live tqdm), 'line' (one line per epoch) or 'none' (silent)
                  meta:dict=None, # what the run is (e.g. the command line's settings), saved in each checkpoint for a resume to check
-                 cbs=None, # your callbacks (Callback instances), added to the built-in ones
+                 cbs:list=None, # your callbacks (Callback instances), added to the built-in ones
                 ):
         self.dls, self.device = _as_dls(dls), get_device(device)
         cuda, fast = self.device.type == 'cuda', amp_default(self.device)
@@ -444,6 +478,7 @@ class Learner:
     def __repr__(self):
         return (f"Learner({type(self.model).__name__} on {self.device}, {type(self.opt).__name__}, sched={self.sched_name!r}, "
                 f"amp={self.amp and str(self.amp_dtype).split('.')[-1]}, channels_last={self.channels_last})")
+
 
 # %% ../nbs/04_train.ipynb #10d37c88
 @patch(as_prop=True)
@@ -500,7 +535,7 @@ def train_epoch(self:Learner,
     self.model.train()
     self.epoch, self.n_iter, self.iter, n = epoch, len(self.dls.train), -1, self.accumulate
     self._event('before_train')
-    for self.iter, (xb, yb) in enumerate(self.dls.train):
+    for self.iter, (xb, yb) in enumerate(_iter(self.dls.train)):  # its workers start with Ctrl-C held
         self.xb, self.yb = self._to(xb, yb)
         self._event('before_batch')
         with self._autocast(): self.pred = self.fwd(self.xb); self.loss = self.loss_func(self.pred, self.yb)
@@ -517,12 +552,12 @@ def train_epoch(self:Learner,
 @patch
 @torch.no_grad()
 def evaluate(self:Learner,
-             dl=None, # a loader of (x, y) batches; None: the test loader
+             dl:Iterable=None, # a loader of (x, y) batches; None: the test loader
             ):
     "Mean loss, correct count and size of `dl` (default: the test loader), in eval mode."
     dl = self.dls.test if dl is None else dl
     tot, correct, n = torch.zeros((), device=self.device), torch.zeros((), dtype=torch.long, device=self.device), 0
-    for out, yb in eval_batches(self.fwd, dl, self.device, self.amp, self.amp_dtype, self.channels_last, self.non_blocking):
+    for out, yb in eval_batches(self.fwd, _iter(dl), self.device, self.amp, self.amp_dtype, self.channels_last, self.non_blocking):
         tot += self.loss_func(out, yb)*len(yb); correct += (out.argmax(1) == yb).sum(); n += len(yb)
     if n == 0: raise ValueError("The evaluation loader yielded no batch: give it at least one image")
     return tot.item()/n, correct.item(), n
@@ -564,17 +599,29 @@ def load_state_dict(self:Learner,
 # %% ../nbs/04_train.ipynb #ca59ff0c
 def _fmt_lr(lr): return f"{lr:.4e}"
 
+def _clone(o):
+    "A copy of the state `o` that training cannot change: tensors cloned (on their device), dicts and lists copied."
+    if isinstance(o, torch.Tensor): return o.detach().clone()
+    if isinstance(o, dict): return {k: _clone(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)): return type(o)(_clone(v) for v in o)
+    return o
+
 @patch
 def fit(self:Learner,
         epochs:int, # total epochs of the run (a resumed run counts those already done)
-        resume=None, # a checkpoint to continue from, or True for out/last.pt
+        resume:str|Path|bool=None, # a checkpoint to continue from, or True for out/last.pt
        ) -> History:
     "Train to `epochs` epochs, announcing the events to the callbacks (the log and the checkpoints among them); returns the `History`."
     if epochs < 1: raise ValueError(f"epochs={epochs}: pass at least 1")
+    again = not resume and self.epoch > 0 and self.sched is not None and epochs == self.epochs  # fit again: the schedule goes on
+    if again: sst, groups = self.sched.state_dict(), [{k: v for k, v in g.items() if k != 'params'} for g in self.opt.param_groups]
     self.epochs = epochs
     e = get_schedule(self.sched_name)
     self.sched = None if e is None else e(self.opt, epochs=epochs, steps_per_epoch=len(self.dls.train), **self.sched_kw)
     self.sched_step = None if e is None else e.steps(self.sched)
+    if again:  # a new scheduler resets the LR (and OneCycle's momentum): back to where the last fit left them
+        for g, o in zip(self.opt.param_groups, groups): g.update(o)
+        self.sched.load_state_dict(sst)
     if resume:
         p = self.out/'last.pt' if resume is True and self.out else Path(resume) if resume is not True else None
         if p is None: raise ValueError("resume=True needs out= (the folder holding last.pt): pass out= or a checkpoint path")
@@ -583,10 +630,11 @@ def fit(self:Learner,
             raise CheckpointError(f"{p} was a {st.get('epochs')}-epoch run with a per-batch schedule: resume it with epochs={st.get('epochs')}")
         self.load_state_dict(st)
         self._print(f"Resumed from {p} after epoch {self.epoch}")
-    self._cbs = _sorted_cbs(self)
+    self._cbs, start = _sorted_cbs(self), None
     try:
         self._event('before_fit')
         for self.epoch in range(self.epoch+1, epochs+1):
+            start = dict(_clone(self.state_dict()), epoch=self.epoch-1)  # where this epoch began, should it not finish
             self._event('before_epoch')
             self.train_epoch(self.epoch)
             for self.eval_name, dl in (('valid', self.dls.valid), ('test', self.dls.test)):
@@ -595,8 +643,11 @@ def fit(self:Learner,
             self._event('after_epoch')
     except CancelFitException: pass
     finally:
-        self.epoch = self.history.epochs[-1]['epoch'] if self.history.epochs else 0  # the last epoch done
         for dl in self._loaders(): shutdown_workers(dl)  # the loaders' workers end with the fit, however it ends
+        done = self.history.epochs[-1]['epoch'] if self.history.epochs else 0  # the last epoch done
+        if start is not None and done < self.epoch:  # an epoch cut short is dropped: its batch records, and what it changed
+            with _hold_signals(): self.load_state_dict(start)
+        self.epoch = done
     self._event('after_fit')
     return self.history
 
@@ -604,7 +655,7 @@ def fit(self:Learner,
 def fit_model(model:nn.Module, # the network
               dls, # loaders, as for Learner
               epochs:int, # epochs to train
-              resume=None, # checkpoint to continue from (see Learner.fit)
+              resume:str|Path|bool=None, # checkpoint to continue from (see Learner.fit)
               **kw, # anything Learner takes: opt, lr, sched, sched_kw, device, amp, out, ...
              ) -> Learner:
     "Build a `Learner` for `model` and `dls`, train it for `epochs`, and return it."
@@ -685,6 +736,7 @@ class Recorder(Callback):
         acc = l.rec[f'{m}_acc'] if l.rec[f'{m}_acc'] is not None else l.rec['train_acc']
         if l.best is None or acc > l.best['acc']: l.best = dict(epoch=l.epoch, acc=acc, metric=f'{m}_acc')
 
+# %% ../nbs/04_train.ipynb #c1a8d2e7
 class StopOnNaN(Callback):
     "Raise `TrainingDiverged` at the first NaN or infinite loss the recorder reads, naming the epoch, the batch and the LR."
     order = -19
@@ -731,6 +783,8 @@ class ProgressLog(Callback):
         if self.bar is not None: self.bar.close(); self.bar = None
     after_fit = _close  # a fit cancelled mid-epoch leaves no open bar
 
+
+# %% ../nbs/04_train.ipynb #dd401d67
 class Checkpoints(Callback):
     "Write `last.pt` to `learn.out` after each epoch, and `best.pt` when the chosen accuracy improves; nothing without `out`."
     order = -5
@@ -743,19 +797,35 @@ class Checkpoints(Callback):
             l._print(f"{'Validation' if l.best['metric'] == 'valid_acc' else 'Test'} accuracy {l.best['acc']:.2f}% is the best so far: saved {l.out/'best.pt'}")
         save_checkpoint(st, l.out/'last.pt')
 
+
 # %% ../nbs/04_train.ipynb #37024b9f
 def _summary_writer():
     try: from torch.utils.tensorboard import SummaryWriter
-    except ImportError: raise ImportError('TensorBoard is not installed: pip install "cifar_lit[tensorboard]" (or pip install tensorboard)') from None
+    except Exception as e:  # not there, or there and broken (a missing or mismatched dependency): the message says which
+        if isinstance(e, ModuleNotFoundError) and e.name in ('tensorboard', 'torch.utils.tensorboard'):
+            raise ImportError('TensorBoard is not installed: pip install "cifar_lit[tensorboard]" (or pip install tensorboard)') from None
+        why = ' '.join(f"{type(e).__name__}: {e}".split())[:200]
+        raise ImportError(f'TensorBoard is installed but does not import ({why}): repair it (pip install --force-reinstall '
+                          'tensorboard), or log without it') from None
+    _quiet_writer_threads()
     return SummaryWriter
+
+def _quiet_writer_threads():
+    "Print no traceback for TensorBoard's writer thread: what ends it (a full disk) is raised again in the main thread, at its next write."
+    hook = threading.excepthook
+    if getattr(hook, 'cifar_lit', False): return
+    def quiet(args):
+        if type(args.thread).__name__ != '_AsyncWriterThread': hook(args)
+    quiet.cifar_lit = True; threading.excepthook = quiet
 
 def _hp(v): return v if isinstance(v, (bool, int, float, str)) else str(v)
 
+# %% ../nbs/04_train.ipynb #a08e43b1
 class Logger(Callback):
     "Base of the loggers: a fit's events become `log_scalars` (each batch's loss and LR, each epoch's record) and `log_hparams` calls, at steps that count training batches."
     order, folder = -1, None  # after the recorder and the checkpoints; folder: where in the learner's out its files go
     def __init__(self,
-                 log_dir=None, # the folder of its files; None: `folder` in the learner's out
+                 log_dir:str|Path=None, # the folder of its files; None: `folder` in the learner's out
                  hparams:dict=None, # the hyperparameters to record (plain values); None: the learner's model, optimizer, LR, schedule...
                 ): self.log_dir, self.hparams = log_dir, hparams
     def _dir(self):
@@ -776,7 +846,8 @@ class Logger(Callback):
     # the fit's events
     def before_fit(self):
         l = self.learn; self.n = len(l.dls.train)
-        self.open(purge_step=l.epoch*self.n + 1 if l.epoch else None)  # a resumed run: drop what the interrupted epoch logged
+        if l.epoch: self.close()  # a resumed fit, or a fit again after one cut short: (re)open to drop what the epoch cut short logged
+        self.open(purge_step=l.epoch*self.n + 1 if l.epoch else None)
     def after_batch(self):
         for r in self.learn.recorder.new: self.log_scalars({'batch/loss': r['loss'], 'batch/lr': r['lr']}, (r['epoch']-1)*self.n + r['batch'] + 1)
     after_train = after_batch
@@ -799,7 +870,7 @@ class Logger(Callback):
         self.flush()
     def log_lr_finder(self,
                       history:dict, # the range test's {'lr': [...], 'loss': [...]}
-                      fig=None, # its plot (a figure or an image file), added as an image
+                      fig:object=None, # its plot (a figure or an image file), added as an image
                      ):
         "Add an LR range test: its loss and LR per iteration (`lr_finder/loss`, `lr_finder/lr`), and its plot."
         self.open()
@@ -807,39 +878,58 @@ class Logger(Callback):
         if fig is not None: self.log_image('lr_finder', fig)
         self.flush()
 
+
+# %% ../nbs/04_train.ipynb #e94d3a86
+def _tb_error(e, d): return OSError(e.errno, f"TensorBoard could not write its event files in {d or 'runs/'}: {e.strerror or e}")
+
 class TensorBoardLog(Logger):
     "Write TensorBoard event files: each batch's loss and LR, each epoch's record, the hyperparameters with the final metrics, images."
     folder = 'tb'
     def __init__(self,
-                 log_dir=None, # the folder of the event files; None: tb in the learner's out, else TensorBoard's runs/<date>_<host>
+                 log_dir:str|Path=None, # the folder of the event files; None: tb in the learner's out, else TensorBoard's runs/<date>_<host>
                  hparams:dict=None, # the hyperparameters to record (plain values); None: the learner's model, optimizer, LR, schedule...
                 ): super().__init__(log_dir, hparams); self.writer = None
-    def open(self, purge_step=None):
+    def open(self, purge_step:int=None):
         if self.writer is None:
             d = self._dir()
-            self.writer = _summary_writer()(None if d is None else str(d), purge_step=purge_step)
+            try: self.writer = _summary_writer()(None if d is None else str(d), purge_step=purge_step)
+            except OSError as e: raise _tb_error(e, d) from None
         return self.writer
-    def log_scalars(self, values, step):
+    @contextlib.contextmanager
+    def _writing(self):
+        "The open writer; an error of its writer thread (a full disk) is raised as an `OSError` naming the folder."
         w = self.open()
-        for k, v in values.items(): w.add_scalar(k, v, step)
+        try: yield w
+        except OSError as e: raise _tb_error(e, w.log_dir) from None
+    def log_scalars(self, values, step):
+        with self._writing() as w:
+            for k, v in values.items(): w.add_scalar(k, v, step)
     def log_hparams(self, hparams, metrics):
         from torch.utils.tensorboard.summary import hparams as hp_summary  # TensorBoard is optional: imported when used
-        for s in hp_summary(hparams, metrics): self.open()._get_file_writer().add_summary(s)
+        with self._writing() as w:
+            for s in hp_summary(hparams, metrics): w._get_file_writer().add_summary(s)
     def log_image(self, tag, img, step=0):
-        w = self.open()
-        if hasattr(img, 'savefig'): w.add_figure(tag, img, step, close=False)
-        else:
-            if isinstance(img, (str, Path)):
-                from PIL import Image
-                img = np.asarray(Image.open(img).convert('RGB'))
-            w.add_image(tag, np.asarray(img), step, dataformats='HWC')
-        w.flush()
+        with self._writing() as w:
+            if hasattr(img, 'savefig'): w.add_figure(tag, img, step, close=False)
+            else:
+                if isinstance(img, (str, Path)):
+                    from PIL import Image
+                    img = np.asarray(Image.open(img).convert('RGB'))
+                w.add_image(tag, np.asarray(img), step, dataformats='HWC')
+            w.flush()
     def flush(self):
-        if self.writer is not None: self.writer.flush()
+        if self.writer is not None:
+            with self._writing() as w: w.flush()
     def close(self):
         "Flush and close the event files."
-        if self.writer is not None: self.writer.close(); self.writer = None
+        if self.writer is None: return
+        try: self.flush()  # raises what the writer thread met, which close() would not
+        finally:
+            w, self.writer = self.writer, None
+            with contextlib.suppress(OSError): w.close()  # after a flush that failed, closing fails the same way
 
+
+# %% ../nbs/04_train.ipynb #2a415187
 def _csv_row(r):
     "Whether `r` is a row of `scalars.csv`: a tag, a step and a value (not the header, nor a line a crash cut short)."
     if len(r) != 3: return False
@@ -850,17 +940,18 @@ class CSVLog(Logger):
     "Write `scalars.csv` (tag, step, value: a row per value, as it is logged) and `hparams.csv` (name, value) to a folder, `csv` in the learner's out."
     folder = 'csv'
     def __init__(self,
-                 log_dir=None, # the folder of the files; None: csv in the learner's out
+                 log_dir:str|Path=None, # the folder of the files; None: csv in the learner's out
                  hparams:dict=None, # the hyperparameters to record (plain values); None: the learner's model, optimizer, LR, schedule...
                 ): super().__init__(log_dir, hparams); self.f = None
-    def open(self, purge_step=None):
+    def open(self, purge_step:int=None):
         if self.f is not None: return self.f
         d = self._dir()
         if d is None: raise ValueError("CSVLog needs a folder: pass log_dir=, or give the Learner out=")
         d.mkdir(parents=True, exist_ok=True); p = d/'scalars.csv'
         if purge_step is not None and p.is_file():  # a resumed run: keep what was logged before purge_step
             with open(p, newline='') as f: keep = [r for r in csv.reader(f) if _csv_row(r) and int(r[1]) < purge_step]
-            with open(p, 'w', newline='') as f: w = csv.writer(f); w.writerow(('tag', 'step', 'value')); w.writerows(keep)
+            buf = io.StringIO(newline=''); w = csv.writer(buf); w.writerow(('tag', 'step', 'value')); w.writerows(keep)
+            write_atomic(p, buf.getvalue(), 'log')
         new = not p.is_file() or p.stat().st_size == 0  # a killed run may leave an empty file
         self.f = open(p, 'a', newline='')
         self.w = csv.writer(self.f)
@@ -871,7 +962,8 @@ class CSVLog(Logger):
         self.w.writerows((k, step, repr(float(v))) for k, v in values.items())
     def log_hparams(self, hparams, metrics):
         d = self._dir()
-        with open(d/'hparams.csv', 'w', newline='') as f: csv.writer(f).writerows([('name', 'value'), *hparams.items(), *metrics.items()])
+        buf = io.StringIO(newline=''); csv.writer(buf).writerows([('name', 'value'), *hparams.items(), *metrics.items()])
+        write_atomic(d/'hparams.csv', buf.getvalue(), 'log')
     def flush(self):
         if self.f is not None: self.f.flush()
     def close(self):
