@@ -121,7 +121,7 @@ def _read_batches(d, train):
     return np.concatenate(xs), np.concatenate(ys)
 
 # %% ../nbs/00_data.ipynb #2818b70f
-_CACHE_VERSION = 3
+_CACHE_VERSION = 3  # part of every signature: unchanged, so the caches of earlier versions are still found
 
 def _stat_key(st): return st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns  # ctime: no program can set it back
 
@@ -141,17 +141,17 @@ def _signature(kind, src, train):
 
 def array_cache_dirs(data_dir, # the data folder that load_cifar10 reads
                     ) -> list:
-    "The folders where `load_cifar10` looks for cached arrays of `data_dir`, preferred first: inside it, then in the per-user cache."
+    "Where `load_cifar10` looks for cached arrays of `data_dir`: its per-user cache folder, then `.cifar_lit_cache` inside it (left by earlier versions, never written)."
     d = Path(data_dir)
-    return [d/'.cifar_lit_cache', cache_root()/'arrays'/hashlib.sha1(str(d.resolve()).encode()).hexdigest()[:16]]
+    return [cache_root()/'arrays'/hashlib.sha1(str(d.resolve()).encode()).hexdigest()[:16], d/'.cifar_lit_cache']
 
 def array_cache_dir(data_dir, # the data folder that load_cifar10 reads
                    ) -> Path:
-    "The folder where `load_cifar10` writes a new cache of `data_dir`: the first writable of `array_cache_dirs`, or `None`."
-    for d in array_cache_dirs(data_dir):
-        with contextlib.suppress(OSError):
-            d.mkdir(parents=True, exist_ok=True)
-            if os.access(d, os.W_OK): return d
+    "The one folder where `load_cifar10` writes the cache of `data_dir`, `cache_root()/'arrays'/<hash of its path>` (never inside `data_dir`); `None` if it cannot be made or written."
+    d = array_cache_dirs(data_dir)[0]
+    with contextlib.suppress(OSError):
+        d.mkdir(parents=True, exist_ok=True)
+        if os.access(d, os.W_OK): return d
 
 def _save_atomic(path, a):
     tmp = path.parent/f'.{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp'  # unique per writer, mode from the umask
@@ -168,21 +168,17 @@ def _load_cache(cds, split, sig):
             x, y = np.load(cd/f'{split}-{sig}-x.npy'), np.load(cd/f'{split}-{sig}-y.npy')
             if x.dtype == np.uint8 and x.shape[1:] == (32, 32, 3) and y.shape == (len(x),): return x, y
 
-def _save_cache(cds, split, sig, x, y):
-    "Save `x`,`y` in the first of the folders `cds` that takes them, then delete older caches of `split`; warn if none does."
-    errs = []
-    for cd in cds:
-        try:
-            cd.mkdir(parents=True, exist_ok=True)
-            _save_atomic(cd/f'{split}-{sig}-y.npy', y)
-            _save_atomic(cd/f'{split}-{sig}-x.npy', x)  # x last: its presence means both are complete
-            break
-        except OSError as e: errs.append(f'{cd} ({e.strerror or e})')
-    else:
-        return warnings.warn(f"Could not cache the CIFAR-10 {split} arrays: tried {' and '.join(errs)}. They were decoded in "
-                             "memory, and the next load decodes them again: make one of these folders writable, or set "
-                             "XDG_CACHE_HOME to a writable folder", stacklevel=3)
-    for f in [o for cd in cds if cd.is_dir() for o in cd.glob(f'{split}-*.npy') if sig not in o.name]:  # older data or versions
+def _save_cache(cd, split, sig, x, y):
+    "Save `x`,`y` in the per-user cache folder `cd`, then delete its older files of `split` (in `cd` only); warn if it cannot be written."
+    try:
+        cd.mkdir(parents=True, exist_ok=True)
+        _save_atomic(cd/f'{split}-{sig}-y.npy', y)
+        _save_atomic(cd/f'{split}-{sig}-x.npy', x)  # x last: its presence means both are complete
+    except OSError as e:
+        return warnings.warn(f"Could not cache the CIFAR-10 {split} arrays in {cd} ({e.strerror or e}). They were decoded in "
+                             "memory, and the next load decodes them again: make that folder writable, or set XDG_CACHE_HOME "
+                             "to a writable folder (the cache then goes to $XDG_CACHE_HOME/cifar_lit/arrays)", stacklevel=3)
+    for f in [o for o in cd.glob(f'{split}-*.npy') if sig not in o.name]:  # older data or versions; never in a data folder
         with contextlib.suppress(OSError): f.unlink()
 
 # %% ../nbs/00_data.ipynb #8339b048
@@ -244,13 +240,13 @@ def load_cifar10(data_dir:str=None, # folder with cifar-10-batches-py/ or train/
         src = _download(d, train)
     kind, p = src
     split, sig, cds = ('train' if train else 'test'), _signature(kind, p, train), array_cache_dirs(d)
-    cached = _load_cache(cds, split, sig)
+    cached = _load_cache(cds, split, sig)  # the per-user cache, else the .cifar_lit_cache an earlier version left in d
     if cached is not None: return cached
     if kind == 'pickle': x, y = _read_batches(p, train)
     else:
         fs, y = image_files(p)
         x = decode_images(fs)
-    _save_cache(cds, split, sig, x, y)
+    _save_cache(cds[0], split, sig, x, y)  # only in the per-user cache: nothing is written in d
     return x, y
 
 
