@@ -433,14 +433,16 @@ class FastAug:
         for o in ops[i:]: x = o.apply_(x, params.get(o.key))
         return x
 
-    def __call__(self, x, # uint8 images [B,H,W,3], as load_cifar10 gives them
-                 params:dict=None, # from sample(len(x)); None: draw them from g
-                 g:torch.Generator=None, # generator for the parameters when params is None
-                 channels_last:bool=False, # return the batch in channels-last memory format
-                ) -> torch.Tensor:
-        "Augment and normalise a batch of uint8 HWC images: float32 `[B,3,H,W]`."
-        if params is None: params = self.sample(len(x), g)
-        return self.apply(pack(x), torch.arange(len(x)), params, channels_last)
+# %% ../nbs/09_fast.ipynb #3a8d4e99
+@patch
+def __call__(self:FastAug, x, # uint8 images [B,H,W,3], as load_cifar10 gives them
+             params:dict=None, # from sample(len(x)); None: draw them from g
+             g:torch.Generator=None, # generator for the parameters when params is None
+             channels_last:bool=False, # return the batch in channels-last memory format
+            ) -> torch.Tensor:
+    "Augment and normalise a batch of uint8 HWC images: float32 `[B,3,H,W]`."
+    if params is None: params = self.sample(len(x), g)
+    return self.apply(pack(x), torch.arange(len(x)), params, channels_last)
 
 # %% ../nbs/09_fast.ipynb #4493d1c8
 @patch
@@ -475,6 +477,7 @@ class _Items:
     def __getitem__(self, i): return self.norm.apply(self.dl.store, torch.tensor([i]), {})[0], int(self.dl.y[i])
     def __repr__(self): return f'{len(self)} images on {self.dl.device}'
 
+# %% ../nbs/09_fast.ipynb #a1441ed0
 class FastLoader:
     "uint8 images held on `device`, served as augmented, normalised `(x, y)` batches like a DataLoader."
     def __init__(self, x, # uint8 images [N,32,32,3], as load_cifar10 returns them
@@ -526,3 +529,4 @@ class FastLoader:
             idx = order[i*self.bs:(i + 1)*self.bs]
             self.params = self.aug.sample(len(idx), g)
             yield self.aug.apply(self.store, idx, self.params, self.channels_last), self.y[idx]
+
