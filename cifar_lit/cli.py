@@ -116,6 +116,8 @@ class RunConfig:
 # %% ../nbs/08_cli.ipynb #54daa2cc
 RUN_KEYS = tuple(f.name for f in fields(RunConfig) if f.metadata['key'])  # what a run is: a resume must not change them
 
+_PROBE = nn.Linear(1, 1)  # parameters for a dry build of a run's optimizer
+
 def _check_run(r:RunConfig):
     "Check `r`'s fields, then make its dicts read-only and its lists tuples (the record is frozen through and through)."
     def bad(what): raise ValueError(f"RunConfig: {what}")
@@ -125,7 +127,8 @@ def _check_run(r:RunConfig):
         v = getattr(r, k)
         if not isinstance(v, int) or isinstance(v, bool) or v < 1: bad(f"{k}={v!r}: pass a whole number above 0")
     if not (isinstance(r.lr, (int, float)) and math.isfinite(r.lr) and r.lr > 0): bad(f"lr={r.lr!r}: pass a positive, finite learning rate")
-    if r.nesterov and r.opt != 'sgd': bad(f"nesterov=True is for SGD, not opt={r.opt!r}")
+    try: get_optimizer(_PROBE, r.opt, r.lr, r.momentum, r.nesterov, r.wd)  # the optimizer's own rules (Nesterov is SGD's, with momentum)
+    except ValueError as e: bad(str(e))
     if odd := [o for o in r.log if o not in LOGGERS]: bad(f"log={list(r.log)}: {', '.join(odd)} not in {', '.join(LOGGERS)}")
     for k in ('model_kw', 'sched_kw', 'data_id'): object.__setattr__(r, k, MappingProxyType(dict(getattr(r, k) or {})))
     for k in ('log', 'notes'): object.__setattr__(r, k, tuple(getattr(r, k)))
@@ -419,7 +422,7 @@ def gradcam_report(learn, dls, out, rc):
     res = dict(files=[], gradcam_layer=layer, gradcam_map=list(layers[layer]), cam=rc.cam)
     mis = _mistakes(learn, dls, rc)
     if not len(mis): return res
-    _savefig(plot_gradcam(learn.model, mis, layers=layer, method=res['cam']), Path(out)/'gradcam.png')
+    _savefig(learn.plot_gradcam(mis, layers=layer, method=res['cam']), Path(out)/'gradcam.png')
     return dict(res, files=['gradcam.png'])
 
 # %% ../nbs/08_cli.ipynb #15e6fe7f
@@ -536,7 +539,7 @@ def _reports(learn, dls, out, rc):
 
 # %% ../nbs/08_cli.ipynb #478e4b40
 def _run(rc, resume, progress, stack, cbs):
-    t0, started, out, dev = time.time(), datetime.now().astimezone(), Path(rc.out), get_device(rc.device)
+    started, out, dev = datetime.now().astimezone(), Path(rc.out), get_device(rc.device)
     fast = amp_default(dev)  # bf16 autocast and channels-last by default where they pay: CUDA, CPUs with native bf16
     rc = replace(rc, amp=fast if rc.amp is None else bool(rc.amp), channels_last=fast if rc.channels_last is None else bool(rc.channels_last))
     set_seed(rc.seed)

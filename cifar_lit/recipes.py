@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt
 from .data import denormalize
 from .transforms import pad_crop, cutout, rotate, normalize_to_tensor
 from .models import MODELS, NORMS, check_model_args
-from .train import OPTIMIZERS, SCHEDULES, get_scheduler
+from .train import OPTIMIZERS, SCHEDULES, get_scheduler, get_optimizer
 
 # %% ../nbs/07_recipes.ipynb #0655c5cd
 SETTINGS = ('model', 'norm', 'model_kw', 'epochs', 'bs', 'opt', 'lr', 'momentum', 'nesterov', 'wd', 'sched', 'sched_kw',
@@ -89,8 +89,8 @@ def _check_settings(r:Recipe, bad):
         if not isinstance(getattr(r, k), bool): bad(f"{k}={getattr(r, k)!r}: pass True or False")
     for k in ('model_kw', 'sched_kw'):
         if not isinstance(getattr(r, k), Mapping): bad(f"{k}={getattr(r, k)!r}: pass a dict of keyword arguments, e.g. dict()")
-    if r.opt == 'sgd' and r.nesterov and not r.momentum: bad(f"nesterov=True needs momentum > 0 (momentum={r.momentum!r}): pass a momentum, e.g. 0.9, or nesterov=False")
-    if r.opt != 'sgd' and r.nesterov: bad(f"nesterov=True is for SGD, but opt={r.opt!r} has no Nesterov momentum: pass nesterov=False, or opt='sgd'")
+    try: get_optimizer(torch.nn.Linear(1, 1), r.opt, r.lr, r.momentum, r.nesterov, r.wd)  # the optimizer's own rules (Nesterov is SGD's, with momentum)
+    except ValueError as e: bad(str(e))
     clash = [k for k in ('num_classes', 'norm') if k in r.model_kw]
     if clash: bad(f"model_kw sets {', '.join(clash)}: CIFAR-10 has 10 classes and the recipe's norm= field sets the norm; leave them out of model_kw")
     try: check_model_args(r.model, norm=r.norm, **r.model_kw)

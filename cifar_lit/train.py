@@ -250,8 +250,10 @@ def get_optimizer(model:nn.Module, # the model whose parameters to optimise
     cls = OPTIMIZERS.get(str(opt).lower())
     if cls is None: raise ValueError(f"Unknown optimizer {opt!r}: pass {' or '.join(map(repr, OPTIMIZERS))}")
     kw = dict(lr=lr, momentum=momentum, nesterov=nesterov, weight_decay=wd) if cls is torch.optim.SGD else dict(lr=lr, betas=betas, weight_decay=wd)
-    if nesterov and cls is torch.optim.SGD and not momentum: raise ValueError("nesterov=True needs momentum > 0")
-    if nesterov and cls is not torch.optim.SGD: raise ValueError(f"nesterov=True is for SGD, not {opt!r}: pass nesterov=False")
+    if nesterov and cls is torch.optim.SGD and not momentum:
+        raise ValueError(f"nesterov=True needs momentum > 0 (momentum={momentum!r}): pass a momentum, e.g. 0.9, or nesterov=False")
+    if nesterov and cls is not torch.optim.SGD:
+        raise ValueError(f"nesterov=True is for SGD, but opt={opt!r} has no Nesterov momentum: pass nesterov=False, or opt='sgd'")
     if fused is None: fused = bool(ps) and ps[0].is_cuda and _has_arg(cls, 'fused') and not foreach
     if fused: kw['fused'] = True
     elif foreach is not None: kw['foreach'] = foreach
