@@ -23,13 +23,14 @@ from .data import load_cifar10, default_data_dir, default_num_workers, CIFAR10Da
 from .loaders import get_dataloaders
 from .recipes import get_transforms
 from .recipes import RECIPES, SETTINGS, get_recipe, _cell
-from .models import MODELS, get_model, check_model_args
+from .models import MODELS, TTA_LEVELS, get_model, check_model_args
 from .train import (Learner, History, TrainingDiverged, CheckpointError, get_device, set_seed, get_optimizer, plot_history,
                     load_checkpoint, save_checkpoint, write_atomic, stop_on_sigterm, Terminated, amp_default, _hms, _plot_lr, Callback,
                     TensorBoardLog, _summary_writer, LOGGERS, SCHEDULES, OPTIMIZERS, get_schedule)
 from .lr_finder import find_lr, lr_iters, LR_RANGE
 from .interpret import get_preds, misclassified, plot_misclassified
 from .gradcam import CAM_METHODS, plot_gradcam, candidate_layers
+from . import speedrun  # the speedrun recipe and its SpeedNet, registered
 
 # %% ../nbs/08_cli.ipynb #29b10ab0
 class UsageError(ValueError):
@@ -108,6 +109,8 @@ class RunConfig:
     log:tuple = _field(tuple, type=_loggers, default=[], metavar='NAMES', help=lambda: (f"loggers, comma-separated names of cifar_lit.train.LOGGERS "
                        f"({', '.join(LOGGERS)}): tensorboard writes event files to --out/tb (needs: pip install \"cifar_lit[tensorboard]\"), csv scalars.csv "
                        "and hparams.csv to --out/csv"))
+    tta:int = _field(0, type=int, choices=lambda: list(TTA_LEVELS), help=lambda: "test-time augmentation of the final test accuracy, reported beside "
+                     f"the plain one: {'; '.join(f'{k}: {v}' for k, v in TTA_LEVELS.items())} (default: the recipe's)")
     cam:str = _field('gradcam', choices=lambda: list(CAM_METHODS), default='gradcam', help="the CAM method of gradcam.png, one of cifar_lit.gradcam.CAM_METHODS (default: gradcam)")
     notes:tuple = _field(tuple, flag=False)  # lines for the run's log: the data's copy, an LR scaled to batches capped by the training set
 
@@ -121,7 +124,7 @@ _PROBE = nn.Linear(1, 1)  # parameters for a dry build of a run's optimizer
 def _check_run(r:RunConfig):
     "Check `r`'s fields, then make its dicts read-only and its lists tuples (the record is frozen through and through)."
     def bad(what): raise ValueError(f"RunConfig: {what}")
-    for k, names in (('model', MODELS), ('opt', OPTIMIZERS), ('sched', [*SCHEDULES, 'none']), ('aug', AUGS), ('cam', CAM_METHODS)):
+    for k, names in (('model', MODELS), ('opt', OPTIMIZERS), ('sched', [*SCHEDULES, 'none']), ('aug', AUGS), ('cam', CAM_METHODS), ('tta', TTA_LEVELS)):
         if getattr(r, k) not in names: bad(f"{k}={getattr(r, k)!r}: use one of {', '.join(names)}")
     for k in ('epochs', 'bs', 'test_bs', 'n_train', 'n_test'):
         v = getattr(r, k)
@@ -220,7 +223,8 @@ def _overrides(args, rec):
     return dict(cfg, test_bs=args.test_bs or 2*cfg['bs'], seed=args.seed, subset=args.subset, test_subset=args.test_subset,
                 workers=default_num_workers() if args.workers is None else args.workers, amp=args.amp,
                 channels_last=args.channels_last, compile=args.compile, lr_iters=args.lr_iters, valid=args.valid,
-                log=list(dict.fromkeys([*args.log, *(['tensorboard'] if args.tensorboard else [])])), cam=args.cam)
+                log=list(dict.fromkeys([*args.log, *(['tensorboard'] if args.tensorboard else [])])), cam=args.cam,
+                tta=rec.tta if args.tta is None else args.tta)
 
 # %% ../nbs/08_cli.ipynb #d5e4efd6
 def _read_data(args):
@@ -321,7 +325,7 @@ def resolve(args:argparse.Namespace, # parsed options from get_parser()
     _scale(cfg, args, rec)
     try: cfg['device'] = str(get_device(args.device))
     except (ValueError, RuntimeError) as e: raise UsageError(f"--device {args.device}: {e}") from None
-    cfg['aug'] = args.aug or default_aug(cfg['device'])
+    cfg['aug'] = args.aug or rec.aug or default_aug(cfg['device'])
     if cfg['aug'] == 'fast' and importlib.util.find_spec('cifar_lit.fast') is None:
         raise UsageError("--aug fast needs cifar_lit.fast, which this installation lacks: use --aug albu, or update cifar_lit")
     cfg['out'] = str(_claim_out(cfg, args))
@@ -578,9 +582,11 @@ def _run(rc, resume, progress, stack, cbs):
     kw = {**rc.sched_kw, **(sched.range_kw(lr, found if found and found['conclusive'] else None) if sched else {})}  # OneCycle's bounds; without a test, from lr
     class SessionLog(Callback):  # the session's record, rewritten after each epoch's checkpoints
         def after_epoch(self): log_session(self.learn.epoch)
+    rec = get_recipe(rc.recipe)  # its loss and callbacks, made anew for this run
     learn = Learner(model, dls, opt=rc.opt, lr=lr, momentum=rc.momentum, nesterov=rc.nesterov, wd=rc.wd, sched=rc.sched, sched_kw=kw,
+                    loss_func=rec.loss() if rec.loss else None,
                     device=dev, amp=rc.amp, channels_last=rc.channels_last, compile=rc.compile, out=out, progress=progress,
-                    meta=dict(rc.identity(), data_id=dict(rc.data_id)), cbs=[SessionLog(), *logs, *cbs])
+                    meta=dict(rc.identity(), data_id=dict(rc.data_id)), cbs=[SessionLog(), *logs, *(rec.cbs() if rec.cbs else []), *cbs])
     h = learn.fit(rc.epochs, resume=cont)
     return _finish(learn, h, replace(rc, lr=lr), dls, out, logs, found, sessions, log_session)
 
@@ -589,7 +595,10 @@ def _finish(learn, h, rc, dls, out, logs, found, sessions, log_session):
     "Write the history, the curves, the reports (with the best epoch's weights) and `summary.json`, whose settings are `rc`, the run as trained."
     h.to_json(out/'history.json'); h.to_csv(out/'history.csv'); h.to_csv(out/'batches.csv', batches=True)
     curves = _report(_say, 'curves.png', lambda: [_savefig(plot_history(h), out/'curves.png').name])
-    dev = learn.device
+    dev, tta = learn.device, None
+    if rc.tta:  # the final weights' test accuracy with test-time augmentation, before the reports load the best epoch's
+        _, correct, n = learn.evaluate(tta=rc.tta); tta = 100*correct/n
+        _say(f"Final test accuracy with test-time augmentation ({TTA_LEVELS[rc.tta]}): {tta:.2f}%")
     learn.model.load_state_dict(load_checkpoint(out/'best.pt', map_location=dev)['model'])
     files, extra = _reports(learn, dls, out, rc)
     for o in logs:
@@ -602,7 +611,7 @@ def _finish(learn, h, rc, dls, out, logs, found, sessions, log_session):
                    settings=rc.to_dict(), lr=rc.lr, lr_finder=found, versions=_versions(dev), code=me['code'], device=str(dev),
                    device_name=me['device_name'], cuda=torch.version.cuda if cuda else None, gpu=torch.cuda.get_device_name(dev) if cuda else None,
                    resumed=len(sessions) > 1, sessions=sessions, amp=learn.amp, amp_dtype=str(learn.amp_dtype).split('.')[-1] if learn.amp else None,
-                   channels_last=bool(learn.channels_last), best=learn.best, final_test_acc=h['test_acc'][-1], final_valid_acc=h['valid_acc'][-1],
+                   channels_last=bool(learn.channels_last), best=learn.best, final_test_acc=h['test_acc'][-1], final_test_acc_tta=tta, final_valid_acc=h['valid_acc'][-1],
                    seconds_per_epoch=[round(s, 2) for s in h['seconds']], mean_seconds_per_epoch=round(float(np.mean(h['seconds'])), 2),
                    total_seconds=round(secs, 1), reports=files, **extra)
     _write_json(out/'summary.json', summary)

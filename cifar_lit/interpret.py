@@ -42,13 +42,14 @@ def get_preds(model, # Classifier returning logits
               amp:bool=False, # autocast, as the Learner evaluates with amp (its learn.amp)
               channels_last:bool=False, # channels-last inputs (the Learner's learn.channels_last)
               amp_dtype=torch.bfloat16, # the autocast type (the Learner's learn.amp_dtype)
+              tta:int=0, # test-time augmentation: 0 none, 1 with mirror images, 2 also shifted (cifar_lit.models.TTA_LEVELS)
              )->Preds:
     "Softmax probabilities, predicted and true classes and dataset indices of all images in `dl`, without autograd."
     how = _shuffled(dl)
     if how: raise ValueError(f"get_preds needs a loader in dataset order to know each image's index, got a {how} one: "
                              "build it with shuffle=False (e.g. the test loader)")
     probs, targets = [], []
-    for out, yb in eval_batches(model, dl, device, amp, amp_dtype, channels_last=channels_last):
+    for out, yb in eval_batches(model, dl, device, amp, amp_dtype, channels_last=channels_last, tta=tta):
         probs.append(F.softmax(out, 1).cpu()); targets.append(yb.cpu())
     if not probs: raise ValueError("The loader yielded no batch: give get_preds at least one image")
     probs, targets = torch.cat(probs), torch.cat(targets).long()
@@ -117,9 +118,10 @@ def plot_misclassified(mis:Misclassified, # Output of misclassified
 @patch
 def get_preds(self:Learner,
               dl=None, # a loader in dataset order; None: the learner's test loader
+              tta:int=0, # test-time augmentation level (cifar_lit.models.TTA_LEVELS)
              ) -> Preds:
     "`get_preds` of the learner's model on `dl` (default: its test loader), on its device, in its precision and memory format."
-    return get_preds(self.model, self.dls.test if dl is None else dl, self.device, self.amp, self.channels_last, self.amp_dtype)
+    return get_preds(self.model, self.dls.test if dl is None else dl, self.device, self.amp, self.channels_last, self.amp_dtype, tta)
 
 @patch
 def misclassified(self:Learner,

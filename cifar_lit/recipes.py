@@ -18,8 +18,8 @@ import albumentations as A
 import matplotlib.pyplot as plt
 from .data import denormalize
 from .transforms import pad_crop, cutout, rotate, normalize_to_tensor
-from .models import MODELS, NORMS, check_model_args
-from .train import OPTIMIZERS, SCHEDULES, get_scheduler, get_optimizer
+from .models import MODELS, NORMS, TTA_LEVELS, check_model_args
+from .train import OPTIMIZERS, SCHEDULES, Callback, get_scheduler, get_optimizer
 
 # %% ../nbs/07_recipes.ipynb #0655c5cd
 SETTINGS = ('model', 'norm', 'model_kw', 'epochs', 'bs', 'opt', 'lr', 'momentum', 'nesterov', 'wd', 'sched', 'sched_kw',
@@ -45,6 +45,10 @@ class Recipe:
     sched_kw:dict=field(default_factory=dict) # the schedule's arguments, e.g. dict(peak_epoch=5) or dict(patience=3)
     find_lr:bool=False # take the LR (OneCycle: max and min) from a range test, cifar_lit.lr_finder.find_lr
     n_mis:int=10 # misclassified test images in the gallery and under GradCAM
+    loss:Callable=None # loss() -> the loss function, e.g. lambda: nn.CrossEntropyLoss(label_smoothing=0.2); None: cross-entropy
+    cbs:Callable=None # cbs() -> callbacks of cifar_lit.train the run adds (e.g. Lookahead), made anew for each run
+    tta:int=0 # test-time augmentation of the final test accuracy, a level of cifar_lit.models.TTA_LEVELS (cifar_lit_train --tta)
+    aug:str=None # where it augments unless told (cifar_lit_train --aug): 'fast' (batched, on the training device), 'albu'; None: by device
     writeup:str=None # which of the assignments' write-ups (000 to 004) it comes from; None for a recipe of your own
     target:float=None # the test accuracy (%) to reach on the full test set
     writeup_best:float=None # the best test accuracy (%) in the write-up's log
@@ -87,6 +91,12 @@ def _check_settings(r:Recipe, bad):
             bad(f"{k}={v!r}: pass a test accuracy in percent, a number above 0 and at most 100")
     for k in ('nesterov', 'find_lr'):
         if not isinstance(getattr(r, k), bool): bad(f"{k}={getattr(r, k)!r}: pass True or False")
+    for k, eg in (('loss', 'lambda: nn.CrossEntropyLoss(label_smoothing=0.1)'), ('cbs', 'lambda: [Lookahead()]')):
+        if getattr(r, k) is not None and not callable(getattr(r, k)): bad(f"{k}={getattr(r, k)!r}: pass a function making it, e.g. {eg}, or None")
+    if r.cbs is not None and (odd := [type(c).__name__ for c in r.cbs() if not isinstance(c, Callback)]):
+        bad(f"cbs() returned {', '.join(odd)}: return a list of cifar_lit.train.Callback instances")
+    if r.tta not in TTA_LEVELS: bad(f"tta={r.tta!r}: pass one of {', '.join(map(str, TTA_LEVELS))} (cifar_lit.models.TTA_LEVELS)")
+    if r.aug not in (None, 'fast', 'albu'): bad(f"aug={r.aug!r}: pass 'fast' (batched, on the training device), 'albu' (per image) or None (by device)")
     for k in ('model_kw', 'sched_kw'):
         if not isinstance(getattr(r, k), Mapping): bad(f"{k}={getattr(r, k)!r}: pass a dict of keyword arguments, e.g. dict()")
     try: get_optimizer(torch.nn.Linear(1, 1), r.opt, r.lr, r.momentum, r.nesterov, r.wd)  # the optimizer's own rules (Nesterov is SGD's, with momentum)

@@ -245,8 +245,9 @@ def get_optimizer(model:nn.Module, # the model whose parameters to optimise
                   foreach:bool=None, # multi-tensor kernels; None: torch's choice
                   fused:bool=None, # fused kernel; None: on CUDA when available
                  ) -> torch.optim.Optimizer:
-    "SGD or Adam over `model`'s parameters, fused on CUDA where torch has it."
-    ps = [p for p in model.parameters() if p.requires_grad]
+    "SGD or Adam over `model`'s trainable parameters, fused on CUDA where torch has it; a model with `param_groups(lr, wd)` groups them itself."
+    groups = model.param_groups(lr, wd) if hasattr(model, 'param_groups') else None  # e.g. its own LR for the norms' biases
+    ps = [p for g in groups for p in g['params']] if groups else [p for p in model.parameters() if p.requires_grad]
     cls = OPTIMIZERS.get(str(opt).lower())
     if cls is None: raise ValueError(f"Unknown optimizer {opt!r}: pass {' or '.join(map(repr, OPTIMIZERS))}")
     kw = dict(lr=lr, momentum=momentum, nesterov=nesterov, weight_decay=wd) if cls is torch.optim.SGD else dict(lr=lr, betas=betas, weight_decay=wd)
@@ -257,7 +258,7 @@ def get_optimizer(model:nn.Module, # the model whose parameters to optimise
     if fused is None: fused = bool(ps) and ps[0].is_cuda and _has_arg(cls, 'fused') and not foreach
     if fused: kw['fused'] = True
     elif foreach is not None: kw['foreach'] = foreach
-    return cls(ps, **kw)
+    return cls(groups or ps, **kw)
 
 
 # %% ../nbs/04_train.ipynb #8ef59d4c
@@ -555,11 +556,12 @@ def train_epoch(self:Learner,
 @torch.no_grad()
 def evaluate(self:Learner,
              dl:Iterable=None, # a loader of (x, y) batches; None: the test loader
+             tta:int=0, # test-time augmentation, a level of cifar_lit.models.TTA_LEVELS (1: with mirror images, 2: also shifted)
             ):
     "Mean loss, correct count and size of `dl` (default: the test loader), in eval mode."
     dl = self.dls.test if dl is None else dl
     tot, correct, n = torch.zeros((), device=self.device), torch.zeros((), dtype=torch.long, device=self.device), 0
-    for out, yb in eval_batches(self.fwd, _iter(dl), self.device, self.amp, self.amp_dtype, self.channels_last, self.non_blocking):
+    for out, yb in eval_batches(self.fwd, _iter(dl), self.device, self.amp, self.amp_dtype, self.channels_last, self.non_blocking, tta):
         tot += self.loss_func(out, yb)*len(yb); correct += (out.argmax(1) == yb).sum(); n += len(yb)
     if n == 0: raise ValueError("The evaluation loader yielded no batch: give it at least one image")
     return tot.item()/n, correct.item(), n
@@ -572,11 +574,12 @@ def _loaders(self:Learner): return [d for d in (self.dls.train, self.dls.valid, 
 
 @patch
 def state_dict(self:Learner) -> dict:
-    "Model, optimizer, scheduler, scaler, epoch, history and RNG states, as tensors and plain types."
+    "Model, optimizer, scheduler, scaler, epoch, history and RNG states, and those of callbacks that have one, as tensors and plain types."
     return dict(model=self.model.state_dict(), opt=self.opt.state_dict(), sched=_state(self.sched),
                 scaler=self.scaler.state_dict() if self.scaler.is_enabled() else None, epoch=self.epoch,
                 epochs=self.epochs, best=self.best, history=self.history.to_dict(),
-                rng=get_rng_state(*self._loaders()), meta=self.meta)
+                rng=get_rng_state(*self._loaders()), meta=self.meta,
+                cbs={type(c).__name__: c.state_dict() for c in self.cbs if hasattr(c, 'state_dict')})
 
 @patch
 def load_state_dict(self:Learner,
@@ -596,6 +599,8 @@ def load_state_dict(self:Learner,
         self.sched.load_state_dict(st['sched'])
     if st.get('scaler') is not None and self.scaler.is_enabled(): self.scaler.load_state_dict(st['scaler'])
     self.epoch, self.best, self.history = st['epoch'], st.get('best'), History.from_dict(st['history'])
+    for c in self.cbs:  # a callback with a state (e.g. Lookahead's slow weights) takes it back
+        if hasattr(c, 'load_state_dict') and type(c).__name__ in st.get('cbs', {}): c.load_state_dict(st['cbs'][type(c).__name__])
     if rng: set_rng_state(st['rng'], *self._loaders())
 
 # %% ../nbs/04_train.ipynb #ca59ff0c
