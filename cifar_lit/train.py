@@ -298,7 +298,10 @@ def _onecycle(opt, epochs, steps_per_epoch, **kw):
     ok = {k: kw.pop(k) for k in ('min_lr', 'annihilate') if k in kw}
     max_lr = kw.pop('max_lr', opt.param_groups[0]['lr'])
     peak = kw.pop('peak_epoch', max(1, round(epochs*0.3)))
-    return lrs.OneCycleLR(opt, **{**onecycle_kwargs(max_lr, epochs, steps_per_epoch, peak, **ok), **kw})
+    kw, lr0 = {**onecycle_kwargs(max_lr, epochs, steps_per_epoch, peak, **ok), **kw}, opt.param_groups[0]['lr']
+    if len(opt.param_groups) > 1 and lr0 > 0 and not isinstance(kw['max_lr'], (list, tuple)):  # groups with LRs of their own (SpeedNet's
+        kw['max_lr'] = [kw['max_lr']*g['lr']/lr0 for g in opt.param_groups]                   # norm biases) keep their ratio to the first
+    return lrs.OneCycleLR(opt, **kw)
 
 def _onecycle_bounds(lr, s):
     "Smith's bounds: up to where the loss stops falling (the run's lr), from where it starts to; without a test, lr/25 (OneCycleLR's default start)"
