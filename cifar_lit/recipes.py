@@ -92,7 +92,8 @@ def _check_settings(r:Recipe, bad):
     for k in ('nesterov', 'find_lr'):
         if not isinstance(getattr(r, k), bool): bad(f"{k}={getattr(r, k)!r}: pass True or False")
     for k, eg in (('loss', 'lambda: nn.CrossEntropyLoss(label_smoothing=0.1)'), ('cbs', 'lambda: [Lookahead()]')):
-        if getattr(r, k) is not None and not callable(getattr(r, k)): bad(f"{k}={getattr(r, k)!r}: pass a function making it, e.g. {eg}, or None")
+        v = getattr(r, k)  # a function that makes it: a loss module or a callback is callable too, but made once for every run
+        if v is not None and (not callable(v) or isinstance(v, (torch.nn.Module, Callback))): bad(f"{k}={v!r}: pass a function making it, e.g. {eg}, or None")
     if r.cbs is not None and (odd := [type(c).__name__ for c in r.cbs() if not isinstance(c, Callback)]):
         bad(f"cbs() returned {', '.join(odd)}: return a list of cifar_lit.train.Callback instances")
     if r.tta not in TTA_LEVELS: bad(f"tta={r.tta!r}: pass one of {', '.join(map(str, TTA_LEVELS))} (cifar_lit.models.TTA_LEVELS)")
