@@ -15,7 +15,7 @@ from cifar_lit.fast import FastLoader
 from cifar_lit.loaders import get_dataloaders
 from cifar_lit.models import eval_batches, get_model
 from cifar_lit.recipes import get_recipe
-from cifar_lit.train import Learner, Callback, amp_default, get_device, get_optimizer, set_seed
+from cifar_lit.train import Learner, Callback, amp_default, get_device, get_optimizer, get_schedule, set_seed
 from cifar_lit.cli import _cpu_name
 import cifar_lit.speedrun  # registers the recipe
 
@@ -77,8 +77,9 @@ def main():
     set_seed(0)
     dls = get_dataloaders(rec.bs, 'speedrun', None, fast=True, device=dev, channels_last=cl, test_bs=2*rec.bs)
     split = Split()
+    kw = get_schedule(rec.sched).scaled(rec.sched_kw, 1, len(dls.train), rec.epochs)  # the recipe's schedule, laid over one epoch
     learn = Learner(get_model('SpeedNet'), dls, lr=rec.lr, momentum=rec.momentum, nesterov=rec.nesterov, wd=rec.wd, sched=rec.sched,
-                    sched_kw=dict(rec.sched_kw, max_lr=rec.lr), loss_func=rec.loss(), device=dev, progress='none', cbs=[*rec.cbs(), split])
+                    sched_kw=dict(kw, max_lr=rec.lr), loss_func=rec.loss(), device=dev, progress='none', cbs=[*rec.cbs(), split])
     t = sync(dev); learn.fit(1); total = sync(dev) - t
     print(f"\n| what | images/s |\n|---|---|")
     for k, v in rows: print(f"| {k} | {v:,.0f} |")
