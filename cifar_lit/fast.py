@@ -223,11 +223,15 @@ class AltFlip(Flip):
     def __init__(self, src=(), # the albumentations transform(s) it stands for, run by replay
                 ): super().__init__(0.5, src)
     def _args(self): return {}
+    def _coins(self, seed, n):
+        "Each of the loader's `n` images' first-epoch coin, drawn once per seed and size."
+        if getattr(self, '_drawn', (None,))[0] != (seed, n):
+            s = int(np.random.SeedSequence([seed, 0xF11B]).generate_state(1, np.uint64)[0] >> 1)
+            self._drawn = (seed, n), torch.randint(0, 2, (n,), generator=torch.Generator().manual_seed(s))
+        return self._drawn[1]
     def sample(self, n, g, at:dict=None):
         if at is None: return super().sample(n, g)  # no epoch to alternate over: a random half
-        s = int(np.random.SeedSequence([at['seed'], 0xF11B]).generate_state(1, np.uint64)[0] >> 1)
-        coin = torch.randint(0, 2, (at['n'],), generator=torch.Generator().manual_seed(s))
-        return (coin[at['idx'].cpu()] + at['epoch']) % 2 == 1
+        return (self._coins(at['seed'], at['n'])[at['idx'].cpu()] + at['epoch']) % 2 == 1
 
 
 # %% ../nbs/09_fast.ipynb #eed51ab2

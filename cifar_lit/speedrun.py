@@ -13,12 +13,11 @@ from pathlib import Path
 import cv2, numpy as np, torch, torch.nn as nn
 import albumentations as A
 from fastcore.basics import patch
-from .data import CIFAR10_MEAN, CIFAR10_STD
 from .transforms import pad_crop, AlternatingFlip
 from .models import register_model, _BUILTIN as _BUILTIN_MODELS
 from .train import Callback
 from .recipes import Recipe, register_recipe, get_recipe, _BUILTIN as _BUILTIN_RECIPES
-from .fast import FastAug
+from .fast import FastAug, Normalize
 
 # %% ../nbs/12_speedrun.ipynb #bb3b0388
 def _conv(ci, co, identity=True):
@@ -97,8 +96,7 @@ def train_images(dl, # a training loader: a FastLoader or a DataLoader over a CI
     "The first `n` images of `dl`'s dataset, unaugmented and normalised: float `[n,3,32,32]` on the CPU."
     if isinstance(getattr(dl, 'aug', None), FastAug):  # a FastLoader: packed pixels, its own normalisation
         return FastAug([dl.aug.ops[-1]]).apply(dl.store[:n].cpu(), torch.arange(min(n, len(dl.store))), {})
-    x = torch.as_tensor(np.asarray(dl.dataset.x[:n])).permute(0, 3, 1, 2).float()/255
-    return (x - torch.tensor(CIFAR10_MEAN)[:, None, None])/torch.tensor(CIFAR10_STD)[:, None, None]
+    return FastAug([Normalize()])(np.asarray(dl.dataset.x[:n]))  # a DataLoader's uint8 images, normalised as its pipelines do
 
 # %% ../nbs/12_speedrun.ipynb #7e437ae0
 class Whitening(Callback):
