@@ -9,15 +9,16 @@ __all__ = ['AUGS', 'COMPILE_MODES', 'RUN_KEYS', 'REPORTS', 'RUN_FILES', 'COMPARE
            'runs_table', 'load_run', 'RunComparison', 'compare_runs', 'compare_main']
 
 # %% ../nbs/08_cli.ipynb #1243c54d
-import os, sys, json, math, time, hashlib, platform, argparse, importlib, importlib.util, warnings, contextlib
+import os, sys, json, math, time, hashlib, platform, argparse, importlib, importlib.util, warnings, contextlib, threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from types import MappingProxyType
+from types import MappingProxyType, SimpleNamespace
 from typing import Callable
 from fastcore.basics import patch
+from fastcore.imports import in_ipython
 from datetime import datetime
 from pathlib import Path
-import numpy as np, torch, torch.nn as nn
+import numpy as np, torch, torch.nn as nn, torch.distributed as dist
 from torch.utils.data import DataLoader, Subset
 from .data import load_cifar10, default_data_dir, default_num_workers, CIFAR10Dataset, cache_root, data_source, stratified_sample
 from .loaders import get_dataloaders
@@ -26,7 +27,9 @@ from .recipes import RECIPES, SETTINGS, get_recipe, _cell
 from .models import MODELS, TTA_LEVELS, get_model, check_model_args
 from .train import (Learner, History, TrainingDiverged, CheckpointError, get_device, set_seed, get_optimizer, plot_history,
                     load_checkpoint, save_checkpoint, write_atomic, stop_on_sigterm, Terminated, amp_default, _hms, _plot_lr, Callback,
-                    TensorBoardLog, _summary_writer, LOGGERS, SCHEDULES, OPTIMIZERS, get_schedule)
+                    TensorBoardLog, _summary_writer, LOGGERS, SCHEDULES, OPTIMIZERS, get_schedule, get_rng_state, set_rng_state)
+from .distributed import (DistributedError, DistributedTrainer, dist_env, init_distributed, close_distributed, is_distributed,
+                                   rank, world_size, shard, broadcast_object, stopped_ranks, local_ranks, watch_peers, mark_said, said)
 from .lr_finder import find_lr, lr_iters, LR_RANGE
 from .interpret import get_preds, misclassified, plot_misclassified
 from .gradcam import CAM_METHODS, plot_gradcam, candidate_layers
@@ -106,12 +109,15 @@ class RunConfig:
     compile:bool|str = _field(False, nargs='?', const=True, default=False, type=_compile_mode, metavar='MODE', help="torch.compile the model (the first "
                               f"step compiles it; see the train page for what it gains); MODE, one of {', '.join(COMPILE_MODES)}, is torch.compile's mode "
                               "(reduce-overhead: CUDA graphs, for GPU steps that wait on the host)")
-    log:tuple = _field(tuple, type=_loggers, default=[], metavar='NAMES', help=lambda: (f"loggers, comma-separated names of cifar_lit.train.LOGGERS "
+    log:tuple = _field(tuple, type=_loggers, default=[], metavar='NAMES', aliases=('--loggers',), help=lambda: (f"loggers, comma-separated names of cifar_lit.train.LOGGERS "
                        f"({', '.join(LOGGERS)}): tensorboard writes event files to --out/tb (needs: pip install \"cifar_lit[tensorboard]\"), csv scalars.csv "
-                       "and hparams.csv to --out/csv"))
+                       "and hparams.csv to --out/csv; --loggers is the same option, for torchrun, whose parser takes --log for its own --log-dir"))
     tta:int = _field(0, type=int, choices=lambda: list(TTA_LEVELS), help=lambda: "test-time augmentation of the final test accuracy, reported beside "
                      f"the plain one: {'; '.join(f'{k}: {v}' for k, v in TTA_LEVELS.items())} (default: the recipe's)")
     cam:str = _field('gradcam', choices=lambda: list(CAM_METHODS), default='gradcam', help="the CAM method of gradcam.png, one of cifar_lit.gradcam.CAM_METHODS (default: gradcam)")
+    sync_bn:bool = _field(False, action='store_true', help="under torchrun on GPUs: batch norm over the whole batch (SyncBatchNorm), as one process "
+                          "computes it, instead of over each process's part (default: off)")
+    world_size:int = _field(1, flag=False)  # processes training together (torchrun); the batch size is theirs together
     notes:tuple = _field(tuple, flag=False)  # lines for the run's log: the data's copy, an LR scaled to batches capped by the training set
 
     def __post_init__(self): _check_run(self)  # checked when made, by resolve or by hand
@@ -126,7 +132,7 @@ def _check_run(r:RunConfig):
     def bad(what): raise ValueError(f"RunConfig: {what}")
     for k, names in (('model', MODELS), ('opt', OPTIMIZERS), ('sched', [*SCHEDULES, 'none']), ('aug', AUGS), ('cam', CAM_METHODS), ('tta', TTA_LEVELS)):
         if getattr(r, k) not in names: bad(f"{k}={getattr(r, k)!r}: use one of {', '.join(names)}")
-    for k in ('epochs', 'bs', 'test_bs', 'n_train', 'n_test'):
+    for k in ('epochs', 'bs', 'test_bs', 'n_train', 'n_test', 'world_size'):
         v = getattr(r, k)
         if not isinstance(v, int) or isinstance(v, bool) or v < 1: bad(f"{k}={v!r}: pass a whole number above 0")
     if not (isinstance(r.lr, (int, float)) and math.isfinite(r.lr) and r.lr > 0): bad(f"lr={r.lr!r}: pass a positive, finite learning rate")
@@ -168,7 +174,8 @@ def get_parser() -> argparse.ArgumentParser:
                 "uses it), training with the assignments' log, then history, curves, checkpoints and a summary in --out.")
     for f in fields(RunConfig):
         if (cli := f.metadata['cli']) is None: continue
-        p.add_argument('--' + f.name.replace('_', '-'), **{k: v() if k in ('choices', 'help') and callable(v) else v for k, v in cli.items()})
+        names = ['--' + f.name.replace('_', '-'), *cli.get('aliases', ())]
+        p.add_argument(*names, **{k: v() if k in ('choices', 'help') and callable(v) else v for k, v in cli.items() if k != 'aliases'})
     a = p.add_argument
     a('--download', action=argparse.BooleanOptionalAction, default=None, help="download CIFAR-10 with torchvision into --data (or "
       "$CIFAR_LIT_DATA) when it is not there, making the folder if need be (default: only into the per-user cache, when no folder is named)")
@@ -208,6 +215,8 @@ def _check_numbers(args):
     if args.lr_iters is not None and args.lr_iters < 5: raise UsageError(f"--lr-iters {args.lr_iters}: the range test needs at least 5 iterations")
     if args.lr is not None and args.find_lr: raise UsageError("--lr and --find-lr both set the LR: pass one of them")
 
+def _procs_here(): return (dist_env() or SimpleNamespace(local_world_size=1)).local_world_size  # processes sharing this machine's CPUs
+
 def _overrides(args, rec):
     "The recipe's settings with the options that override them, the model checked on the meta device."
     cfg = dict(rec.settings(), recipe=rec.name)  # copies: the recipe stays as it is
@@ -221,10 +230,10 @@ def _overrides(args, rec):
     if args.find_lr is not None: cfg['find_lr'] = bool(args.find_lr)
     if cfg['opt'] != 'sgd': cfg['nesterov'] = False  # Nesterov momentum is SGD's: --opt adam on a Nesterov recipe trains plain Adam
     return dict(cfg, test_bs=args.test_bs or 2*cfg['bs'], seed=args.seed, subset=args.subset, test_subset=args.test_subset,
-                workers=default_num_workers() if args.workers is None else args.workers, amp=args.amp,
+                workers=default_num_workers(_procs_here()) if args.workers is None else args.workers, amp=args.amp,
                 channels_last=args.channels_last, compile=args.compile, lr_iters=args.lr_iters, valid=args.valid,
                 log=list(dict.fromkeys([*args.log, *(['tensorboard'] if args.tensorboard else [])])), cam=args.cam,
-                tta=rec.tta if args.tta is None else args.tta)
+                tta=rec.tta if args.tta is None else args.tta, sync_bn=args.sync_bn, world_size=world_size())
 
 # %% ../nbs/08_cli.ipynb #d5e4efd6
 def _read_data(args):
@@ -310,6 +319,15 @@ def _claim_out(cfg, args):
     try: return _new_run_dir(args.recipe) if out is None else (out.mkdir(parents=True, exist_ok=True) or out)
     except OSError as e: raise UsageError(f"--out {out}: cannot create it ({e.strerror or e}): pass a folder you can write to") from None
 
+def _check_job(cfg, args):
+    "A distributed run's batch size against its processes, and --sync-bn against the device."
+    w, bs, n = cfg['world_size'], cfg['bs'], cfg['n_train']
+    if bs % w: raise UsageError(f"--bs {bs} is the batch of all {w} processes together, split equally between them: pass a multiple of {w}")
+    if 0 < n % bs < w: raise UsageError(f"the last batch of an epoch holds {n % bs} image{'s'*(n % bs > 1)} ({n} training images in batches of {bs}), "
+                                        f"fewer than the {w} processes: pass a --bs or --subset that leaves none or at least {w}")
+    if args.sync_bn and torch.device(cfg['device']).type != 'cuda':
+        raise UsageError("--sync-bn: SyncBatchNorm runs on GPUs only (a restriction of PyTorch): leave it out on the CPU")
+
 def resolve(args:argparse.Namespace, # parsed options from get_parser()
            ) -> RunConfig:
     "The run: the recipe's settings overridden by `args`, checked against the data, the device and the output folder; raises `UsageError`."
@@ -325,6 +343,7 @@ def resolve(args:argparse.Namespace, # parsed options from get_parser()
     _scale(cfg, args, rec)
     try: cfg['device'] = str(get_device(args.device))
     except (ValueError, RuntimeError) as e: raise UsageError(f"--device {args.device}: {e}") from None
+    _check_job(cfg, args)
     cfg['aug'] = args.aug or rec.aug or default_aug(cfg['device'])
     if cfg['aug'] == 'fast' and importlib.util.find_spec('cifar_lit.fast') is None:
         raise UsageError("--aug fast needs cifar_lit.fast, which this installation lacks: use --aug albu, or update cifar_lit")
@@ -457,12 +476,12 @@ def _cpu_name():
     except (OSError, StopIteration): return platform.processor() or platform.machine()
 
 # %% ../nbs/08_cli.ipynb #94a2d740
-def _loaders(rc, dev):
-    "The run's loaders: its recipe's pipelines, its draws of the data, its batch sizes, on `dev`."
+def _loaders(rc, dev, shard=None):
+    "The run's loaders: its recipe's pipelines, its draws of the data, its batch sizes, on `dev`; with `shard`, this process's part of them."
     tr, te = get_transforms(rc.recipe)
     return get_dataloaders(train_tfm=tr, test_tfm=te, bs=rc.bs, data_dir=rc.data, subset=rc.subset, seed=rc.seed, test_bs=rc.test_bs,
                            download=False, test_subset=rc.test_subset, valid_pct=rc.valid/(rc.n_train + rc.valid),
-                           num_workers=rc.workers, fast=rc.aug == 'fast', device=dev, channels_last=bool(rc.channels_last))
+                           num_workers=rc.workers, fast=rc.aug == 'fast', device=dev, channels_last=bool(rc.channels_last), shard=shard)
 
 class _Tee:
     "A stdout that writes to `stream` (`None`: nowhere) and, a whole line at a time, to the open file `log`."
@@ -497,7 +516,10 @@ def run(rc:RunConfig, # the run, from resolve
         progress:str='auto', # 'auto', 'bar', 'line' or 'none' (printed; log.txt gets the lines in any case)
         cbs=(), # more callbacks for the Learner (e.g. a profiler), beside the run's own
        ) -> dict:
-    "Train the run `rc` and write its files, its log (`log.txt`) and `summary.json` to `rc.out`; returns the summary."
+    "Train the run `rc` and write its files, its log (`log.txt`) and `summary.json` to `rc.out`; returns the summary (rank 0's; `None` in the others)."
+    if rank() > 0:  # another process of a distributed run: it trains and evaluates its part, silent; rank 0 writes the log and the files
+        with open(os.devnull, 'w') as null, stop_on_sigterm(), contextlib.redirect_stdout(null), contextlib.ExitStack() as stack:
+            return _run(rc, resume, 'line', stack, list(cbs))
     out = Path(rc.out); out.mkdir(parents=True, exist_ok=True)
     with open(out/'log.txt', 'a' if resume else 'w', buffering=1) as log:
         tee = _Tee(None if progress == 'none' else sys.stdout, log)
@@ -528,7 +550,7 @@ def _session(rc, dev, progress, started):
     "This process's record in `sessions.json`: when, from which epoch to which (filled in as it trains), on what, with which code."
     return dict(started=started.isoformat(timespec='seconds'), ended=None, from_epoch=None, to_epoch=None, device=str(dev),
                 device_name=torch.cuda.get_device_name(dev) if dev.type == 'cuda' else f"{_cpu_name()}, {os.cpu_count()} cores",
-                workers=rc.workers, amp=rc.amp, channels_last=rc.channels_last, compile=bool(rc.compile),
+                world_size=rc.world_size, sync_bn=rc.sync_bn, workers=rc.workers, amp=rc.amp, channels_last=rc.channels_last, compile=bool(rc.compile),
                 compile_mode=rc.compile if isinstance(rc.compile, str) else None, test_bs=rc.test_bs, progress=progress,
                 code=_code_version())  # what may change between sessions, recorded
 
@@ -543,11 +565,11 @@ def _reports(learn, dls, out, rc):
 
 # %% ../nbs/08_cli.ipynb #478e4b40
 def _run(rc, resume, progress, stack, cbs):
-    started, out, dev = datetime.now().astimezone(), Path(rc.out), get_device(rc.device)
+    started, out, dev, lead = datetime.now().astimezone(), Path(rc.out), get_device(rc.device), rank() == 0
     fast = amp_default(dev)  # bf16 autocast and channels-last by default where they pay: CUDA, CPUs with native bf16
     rc = replace(rc, amp=fast if rc.amp is None else bool(rc.amp), channels_last=fast if rc.channels_last is None else bool(rc.channels_last))
     set_seed(rc.seed)
-    dls = stack.enter_context(_loaders(rc, dev))
+    dls = stack.enter_context(_loaders(rc, dev, shard()))
     model = get_model(rc.model, norm=rc.norm, **rc.model_kw)
     _say(f"{rc.recipe}: {rc.model} ({', '.join([rc.norm, *(f'{k}={v}' for k,v in rc.model_kw.items())])}), {rc.epochs} epochs, bs {rc.bs}, "
          f"{rc.opt}, {rc.sched}, {rc.n_train} train / {rc.n_test} test images, device {dev}")
@@ -555,12 +577,16 @@ def _run(rc, resume, progress, stack, cbs):
          (' (the defaults on this device)' if (rc.amp, rc.channels_last) == (fast, fast) else ''))
     cont = resume and (out/'last.pt').is_file()  # --resume of a run stopped before its first checkpoint: from epoch 1
     if resume and not cont: _say(f"No checkpoint in {out} yet (the run stopped before its first epoch ended): starting it from epoch 1")
-    if cont and not _readable(out/'best.pt'):  # lost: when the best epoch is the last, last.pt has the same weights
+    if rc.world_size > 1:
+        bn = 'over the whole batch (SyncBatchNorm)' if rc.sync_bn else "over each process's part"
+        _say(f"Distributed: {rc.world_size} processes ({dist.get_backend()}), each with {rc.bs//rc.world_size} images of every batch of {rc.bs}; the LR is "
+             f"the one for batches of {rc.bs}, as in one process; batch norm, if any, {bn}")
+    if lead and cont and not _readable(out/'best.pt'):  # lost: when the best epoch is the last, last.pt has the same weights
         st = load_checkpoint(out/'last.pt')
         if (st.get('best') or {}).get('epoch') == st['epoch']:
             save_checkpoint(st, out/'best.pt'); _say(f"best.pt was missing: written again from last.pt, whose epoch ({st['epoch']}) is the best")
     d = rc.to_dict(); hp = {k: d[k] for k in (*RUN_KEYS, 'amp', 'channels_last', 'device')}
-    logs = [LOGGERS[k](out/LOGGERS[k].folder, hparams=hp) for k in rc.log]
+    logs = [LOGGERS[k](out/LOGGERS[k].folder, hparams=hp) for k in rc.log] if lead else []
     for o in logs: _say(f"{'TensorBoard: event files' if isinstance(o, TensorBoardLog) else f'{type(o).__name__}: its files'} in {o.log_dir}")
     if resume and not cont:
         for o in logs: o.open(purge_step=0)  # the attempt that stopped before its first checkpoint starts again: so do its logs
@@ -568,16 +594,20 @@ def _run(rc, resume, progress, stack, cbs):
     _say(f"Augmentation: {AUGS[rc.aug]}" + (workers if rc.aug == 'albu' else '') + (' (the default on this device)' if rc.aug == default_aug(dev) else ''))
     for l in rc.notes: _say(l)  # from resolve: the data's copy, an LR scaled to a batch capped by the training set
     found = None
-    if rc.find_lr and not cont: found = _range_test(rc, model, dls, out, logs, progress)
+    if rc.find_lr and not cont:  # in a distributed run rank 0 tests on whole batches, and sends the others what it found
+        if lead:
+            with (_loaders(rc, dev) if rc.world_size > 1 else contextlib.nullcontext(dls)) as whole: found = _range_test(rc, model, whole, out, logs, progress)
+        found = broadcast_object(found)
+        if rc.world_size > 1: set_rng_state(broadcast_object(get_rng_state()))  # the processes go on from one random state
     elif rc.find_lr and (out/'lr_finder.json').exists(): found = json.loads((out/'lr_finder.json').read_text())  # a resumed run: its LRs
-    if found: _write_json(out/'lr_finder.json', found)
+    if found and lead: _write_json(out/'lr_finder.json', found)
     lr, sched = found['lr'] if found else rc.lr, get_schedule(rc.sched)
     sessions = json.loads((out/'sessions.json').read_text()) if cont and (out/'sessions.json').exists() else []
     sessions = [o for o in sessions if o['to_epoch'] is not None] + [me := _session(rc, dev, progress, started)]  # a session that trained nothing is dropped
     def log_session(epoch=None):
         if epoch is not None: me.update(from_epoch=epoch-1 if me['from_epoch'] is None else me['from_epoch'], to_epoch=epoch)
         me['ended'] = datetime.now().astimezone().isoformat(timespec='seconds')
-        _write_json(out/'sessions.json', sessions)
+        if lead: _write_json(out/'sessions.json', sessions)
     log_session()
     kw = {**rc.sched_kw, **(sched.range_kw(lr, found if found and found['conclusive'] else None) if sched else {})}  # OneCycle's bounds; without a test, from lr
     class SessionLog(Callback):  # the session's record, rewritten after each epoch's checkpoints
@@ -585,20 +615,23 @@ def _run(rc, resume, progress, stack, cbs):
     rec = get_recipe(rc.recipe)  # its loss and callbacks, made anew for this run
     learn = Learner(model, dls, opt=rc.opt, lr=lr, momentum=rc.momentum, nesterov=rc.nesterov, wd=rc.wd, sched=rc.sched, sched_kw=kw,
                     loss_func=rec.loss() if rec.loss else None,
-                    device=dev, amp=rc.amp, channels_last=rc.channels_last, compile=rc.compile, out=out, progress=progress,
-                    meta=dict(rc.identity(), data_id=dict(rc.data_id)), cbs=[SessionLog(), *logs, *(rec.cbs() if rec.cbs else []), *cbs])
-    h = learn.fit(rc.epochs, resume=cont)
-    return _finish(learn, h, replace(rc, lr=lr), dls, out, logs, found, sessions, log_session)
+                    device=dev, amp=rc.amp, channels_last=rc.channels_last, compile=rc.compile, out=out if lead else None, progress=progress,
+                    meta=dict(rc.identity(), data_id=dict(rc.data_id)), cbs=[*([SessionLog()] if lead else []), *logs, *(rec.cbs() if rec.cbs else []),
+                    *([DistributedTrainer(rc.sync_bn)] if rc.world_size > 1 else []), *cbs])
+    h = learn.fit(rc.epochs, resume=out/'last.pt' if cont else None)  # every process resumes from rank 0's checkpoint
+    tta = None
+    if rc.tta:  # the final weights' test accuracy with test-time augmentation (each process its part of the images)
+        _, correct, n = learn.evaluate(tta=rc.tta); tta = 100*correct/n
+        _say(f"Final test accuracy with test-time augmentation ({TTA_LEVELS[rc.tta]}): {tta:.2f}%")
+    if not lead: return None  # the files are rank 0's
+    return _finish(learn, h, replace(rc, lr=lr), dls, out, logs, found, sessions, log_session, tta)
 
 # %% ../nbs/08_cli.ipynb #55573294
-def _finish(learn, h, rc, dls, out, logs, found, sessions, log_session):
+def _finish(learn, h, rc, dls, out, logs, found, sessions, log_session, tta):
     "Write the history, the curves, the reports (with the best epoch's weights) and `summary.json`, whose settings are `rc`, the run as trained."
     h.to_json(out/'history.json'); h.to_csv(out/'history.csv'); h.to_csv(out/'batches.csv', batches=True)
     curves = _report(_say, 'curves.png', lambda: [_savefig(plot_history(h), out/'curves.png').name])
-    dev, tta = learn.device, None
-    if rc.tta:  # the final weights' test accuracy with test-time augmentation, before the reports load the best epoch's
-        _, correct, n = learn.evaluate(tta=rc.tta); tta = 100*correct/n
-        _say(f"Final test accuracy with test-time augmentation ({TTA_LEVELS[rc.tta]}): {tta:.2f}%")
+    dev = learn.device
     learn.model.load_state_dict(load_checkpoint(out/'best.pt', map_location=dev)['model'])
     files, extra = _reports(learn, dls, out, rc)
     for o in logs:
@@ -610,7 +643,7 @@ def _finish(learn, h, rc, dls, out, logs, found, sessions, log_session):
     summary = dict(recipe=rc.recipe, started=sessions[0]['started'], finished=datetime.now().astimezone().isoformat(timespec='seconds'),
                    settings=rc.to_dict(), lr=rc.lr, lr_finder=found, versions=_versions(dev), code=me['code'], device=str(dev),
                    device_name=me['device_name'], cuda=torch.version.cuda if cuda else None, gpu=torch.cuda.get_device_name(dev) if cuda else None,
-                   resumed=len(sessions) > 1, sessions=sessions, amp=learn.amp, amp_dtype=str(learn.amp_dtype).split('.')[-1] if learn.amp else None,
+                   world_size=rc.world_size, resumed=len(sessions) > 1, sessions=sessions, amp=learn.amp, amp_dtype=str(learn.amp_dtype).split('.')[-1] if learn.amp else None,
                    channels_last=bool(learn.channels_last), best=learn.best, final_test_acc=h['test_acc'][-1], final_test_acc_tta=tta, final_valid_acc=h['valid_acc'][-1],
                    seconds_per_epoch=[round(s, 2) for s in h['seconds']], mean_seconds_per_epoch=round(float(np.mean(h['seconds'])), 2),
                    total_seconds=round(secs, 1), reports=files, **extra)
@@ -620,26 +653,81 @@ def _finish(learn, h, rc, dls, out, logs, found, sessions, log_session):
          f"{h['test_acc'][-1]:.2f}%; {summary['mean_seconds_per_epoch']:.1f} s/epoch. Files in {out}")
     return summary
 
+def _resolve_job(args, env):
+    "The run of a distributed job: resolved by rank 0, which claims its folder, and sent to the others, each with its own device."
+    dev, got = init_distributed(args.device, env), None
+    if env.rank == 0:
+        try: got = resolve(args).to_dict()  # plain types, to send
+        except (UsageError, RunFinished) as e: got = e  # every process stops, rank 0 says why
+    got = broadcast_object(got)
+    if isinstance(got, Exception): raise got
+    return RunConfig(**dict(got, device=str(dev)))
+
+_SAID, _SAY_LOCK = [], threading.Lock()  # whether this process has named the rank that stopped the job
+
+def _say_stopped(gone, env, again):
+    "Name the ranks in `gone` that ended without saying why, once for the job (by the lowest rank left on this machine); whether any did."
+    quiet = [r for r in gone if not said(r)]
+    if not quiet: return False
+    left = [r for r in local_ranks() if r not in stopped_ranks()]
+    with _SAY_LOCK:  # the watching thread and the main one may both get here
+        if _SAID or not left or env.rank != min(left): return True
+        _SAID.append(quiet)
+        print(f"cifar_lit_train: rank{'s'*(len(quiet) > 1)} {', '.join(map(str, quiet))} of {env.world_size} stopped (the process ended: killed, or out "
+              f"of memory), so the job stopped; {again}", file=sys.stderr, flush=True)
+    return True
+
+def _on_peer_stop(env, again):
+    def on_stop(gone):  # from the watching thread: say it, then end a process that may wait on the dead one (NCCL waits for its timeout)
+        _say_stopped(gone, env, again)
+        time.sleep(15); os._exit(1)
+    return on_stop
+
+def _stopped(e, env, again) -> int:
+    "Say why the run stopped (in a distributed job, once for the job) and return the exit status; an unexpected error is raised again."
+    if env is not None:
+        mark_said()  # this process accounts for its own end: the others need not name it
+        if _SAID: return 1  # the watching thread has named the rank that stopped the job
+        gone, wait = stopped_ranks(), not isinstance(e, (Terminated, KeyboardInterrupt, TrainingDiverged, CheckpointError, DistributedError))
+        for _ in range(30 if wait and not gone else 0): time.sleep(0.1); gone = stopped_ranks()  # a peer's end takes a moment to show
+        if gone and (_say_stopped(gone, env, again) or wait): return 1  # another process stopped the job: this one only followed
+    alike = not isinstance(e, OSError)  # every process meets these alike: rank 0 says them; a file error is this process's own
+    if isinstance(e, Terminated): msg, code = f"stopped by {e}; {again}", 128 + 15  # as a shell reports it
+    elif isinstance(e, KeyboardInterrupt): msg, code = f"interrupted; {again}", 130
+    elif isinstance(e, TrainingDiverged): msg, code = str(e), 1
+    elif isinstance(e, (CheckpointError, DistributedError)): msg, code = f"error: {e}", 2
+    elif isinstance(e, OSError): msg, code = f"error: {e}; fix that, then {again}", 1  # a full disk, a folder that went away
+    else: raise e
+    if env is None or env.rank == 0 or not alike:
+        print(f"cifar_lit_train: {'' if env is None or alike else f'rank {env.rank} of {env.world_size}: '}{msg}", file=sys.stderr)
+    return code
+
 def main(argv:list=None, # arguments (default: sys.argv[1:])
         ):
-    "The console script `cifar_lit_train`: train a recipe end to end."
+    "The console script `cifar_lit_train`: train a recipe end to end; under torchrun, one process of a distributed run."
+    env = None
     try:
+        env = dist_env()
         args = get_parser().parse_args(argv)
-        rc = resolve(args)
-    except UsageError as e:
-        print(f"cifar_lit_train: error: {e}", file=sys.stderr); sys.exit(2)
-    except RunFinished as e: return print(f"cifar_lit_train: {e}")  # exit status 0: nothing to do
+        rc = resolve(args) if env is None else _resolve_job(args, env)
+    except (UsageError, DistributedError) as e:
+        if env is None or env.rank == 0: print(f"cifar_lit_train: error: {e}", file=sys.stderr)
+        sys.exit(2)
+    except RunFinished as e: return print(f"cifar_lit_train: {e}") if env is None or env.rank == 0 else None  # exit status 0: nothing to do
     except KeyboardInterrupt: print("cifar_lit_train: interrupted before training started", file=sys.stderr); sys.exit(130)
     if argv is None and 'matplotlib.pyplot' not in sys.modules:  # as a console script: files only, no window
         import matplotlib; matplotlib.use('Agg')
-    again = f"continue with the same command plus --resume --out {rc.out}"
+    again = f"continue with the same {'torchrun ' if env else ''}command plus --resume --out {rc.out}"
+    watch = watch_peers(_on_peer_stop(env, again)) if env else None
     try: run(rc, resume=args.resume, progress=args.progress)
-    except Terminated as e: print(f"cifar_lit_train: stopped by {e}; {again}", file=sys.stderr); sys.exit(128 + 15)  # as a shell reports it
-    except KeyboardInterrupt: print(f"cifar_lit_train: interrupted; {again}", file=sys.stderr); sys.exit(130)
-    except TrainingDiverged as e: print(f"cifar_lit_train: {e}", file=sys.stderr); sys.exit(1)
-    except CheckpointError as e: print(f"cifar_lit_train: error: {e}", file=sys.stderr); sys.exit(2)
-    except OSError as e:  # a full disk, a folder that went away: the cause, then how to go on
-        print(f"cifar_lit_train: error: {e}; fix that, then {again}", file=sys.stderr); sys.exit(1)
+    except BaseException as e:
+        if isinstance(e, SystemExit): raise
+        sys.exit(_stopped(e, env, again))
+    if env:
+        mark_said(); watch.set(); close_distributed()  # done: the others need not name this process when it ends
+
+if __name__ == '__main__' and not in_ipython(): main()  # python -m cifar_lit.cli, as torchrun -m cifar_lit.cli runs it
+
 
 # %% ../nbs/08_cli.ipynb #fa03ee2b
 def runs_dir() -> Path:

@@ -6,8 +6,8 @@
 __all__ = ['CIFAR10_CLASSES', 'CIFAR10_MEAN', 'CIFAR10_STD', 'IMG_EXTS', 'cache_root', 'default_data_dir', 'image_files',
            'decode_images', 'array_cache_dirs', 'array_cache_dir', 'data_source', 'load_cifar10', 'albu_parts',
            'seed_pipeline', 'CIFAR10Dataset', 'stratified_sample', 'stratified_split', 'split_indices',
-           'default_num_workers', 'seed_worker', 'SeededSampler', 'shutdown_workers', 'DataLoaders', 'denormalize',
-           'show_batch']
+           'default_num_workers', 'seed_worker', 'shard_slice', 'SeededSampler', 'shutdown_workers', 'DataLoaders',
+           'denormalize', 'show_batch']
 
 # %% ../nbs/00_data.ipynb #268544e3
 import os, pickle, hashlib, tempfile, contextlib, warnings, random, copy
@@ -353,9 +353,10 @@ def split_indices(y:np.ndarray, # integer labels of all the items
 
 
 # %% ../nbs/00_data.ipynb #aeba0724
-def default_num_workers() -> int:
-    "DataLoader workers by default: one per available CPU less one for the main process, at most 8."
-    return max(0, min(_n_cpus() - 1, 8))
+def default_num_workers(procs:int=1, # training processes sharing this machine's CPUs (torchrun's processes per machine)
+                       ) -> int:
+    "DataLoader workers by default: one per available CPU less one for the main process, at most 8; the CPUs shared among `procs` processes."
+    return max(0, min(_n_cpus()//procs - 1, 8))
 
 def seed_worker(worker_id:int, # the worker's index, as a DataLoader passes it to worker_init_fn
                ):
@@ -365,18 +366,42 @@ def seed_worker(worker_id:int, # the worker's index, as a DataLoader passes it t
     tfm = getattr(torch.utils.data.get_worker_info().dataset, 'tfm', None)
     if hasattr(tfm, 'set_random_seed'): tfm.set_random_seed(s)
 
+def shard_slice(n:int, # the items of a batch (or of a dataset)
+                rank:int, # this process's rank, 0 to world - 1
+                world:int, # the number of processes
+               ) -> slice:
+    "Process `rank`'s contiguous part of `n` items split over `world` processes: sizes differ by at most one, the parts cover each item once."
+    q, r = divmod(n, world)
+    start = rank*q + min(rank, r)
+    return slice(start, start + q + (rank < r))
+
 class SeededSampler(torch.utils.data.Sampler):
     "A shuffled order of `n` indices, each given as `(seed of its batch, index)`: a batch's augmentations then depend only on `generator`."
     def __init__(self,
                  n:int, # the dataset's length
-                 bs:int, # the loader's batch size: the seed changes every bs indices
+                 bs:int, # the global batch size: the seed changes every bs indices
                  generator:torch.Generator=None, # draws the order and the seeds; None: a fresh one
+                 shard:tuple=None, # (rank, world): yield only this process's part of each batch of bs (bs a multiple of world); None: all
+                 drop_last:bool=False, # leave out the last, incomplete, batch (with shard: in every process alike)
                 ):
         self.n, self.bs, self.generator = n, bs, generator if generator is not None else torch.Generator().manual_seed(torch.seed())
-    def __len__(self): return self.n
+        if shard is not None and bs % shard[1]: raise ValueError(f"bs={bs} does not split over {shard[1]} processes: pass a multiple of {shard[1]}")
+        self.shard, self.drop_last = shard, drop_last
+    def __len__(self):
+        full, last = divmod(self.n, self.bs)
+        if self.drop_last: last = 0
+        if self.shard is None: return full*self.bs + last
+        return full*(self.bs//self.shard[1]) + len(range(last)[shard_slice(last, *self.shard)])
     def __iter__(self):
         s = int(torch.randint(0, 2**62, (), generator=self.generator))  # this epoch's seeds: s, s+1, ... one per batch
-        for k, i in enumerate(torch.randperm(self.n, generator=self.generator).tolist()): yield s + k//self.bs, i
+        order = torch.randperm(self.n, generator=self.generator).tolist()
+        if self.drop_last: order = order[:len(order) - len(order) % self.bs]
+        if self.shard is None:
+            for k, i in enumerate(order): yield s + k//self.bs, i
+            return
+        r, w = self.shard  # every process draws the same order; each takes its part of every batch, augmented from its own seed
+        for b in range(0, len(order), self.bs):
+            for i in order[b:b + self.bs][shard_slice(min(self.bs, len(order) - b), r, w)]: yield (s + b//self.bs)*w + r, i
 
 def shutdown_workers(dl, # a DataLoader; loaders without worker processes (a FastLoader, a list) are left alone
                     ):

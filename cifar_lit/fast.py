@@ -15,7 +15,7 @@ import albumentations as A
 from albumentations.pytorch import ToTensorV2
 import albumentations.augmentations.geometric.functional as fgeometric
 from fastcore.basics import patch
-from .data import CIFAR10_MEAN, CIFAR10_STD
+from .data import CIFAR10_MEAN, CIFAR10_STD, shard_slice
 from .recipes import get_transforms
 from .transforms import AlternatingFlip
 
@@ -511,6 +511,7 @@ class FastLoader:
                  seed:int=42, # seed of the order and augmentation (epoch e uses (seed, e)); None: unseeded
                  channels_last:bool=False, # yield batches in channels-last memory format
                  train:bool=True, # a recipe name stands for its train pipeline, else for its test pipeline
+                 shard:tuple=None, # (rank, world): yield only this process's part of each batch (see shard_slice); None: all of it
                 ):
         if len(x) != len(y): raise ValueError(f"x holds {len(x)} images but y {len(y)} labels: pass one label per image")
         if bs < 1: raise ValueError(f"bs={bs}: pass a batch size of at least 1")
@@ -521,7 +522,7 @@ class FastLoader:
         self.bs = self.batch_size = bs
         self.shuffle, self.drop_last, self.channels_last = shuffle, drop_last, channels_last
         self.seed = int(torch.randint(2**62, ())) if seed is None else seed
-        self.epoch, self.params, self.dataset = 0, None, _Items(self)
+        self.epoch, self.params, self.dataset, self.shard = 0, None, _Items(self), shard
 
     def __len__(self): return len(self.y)//self.bs if self.drop_last else -(-len(self.y)//self.bs)
     def __repr__(self): return f"{type(self).__name__}({len(self.y)} images, bs={self.bs}, device={self.device}, aug={self.aug})"
@@ -549,5 +550,8 @@ class FastLoader:
         for i in range(len(self)):
             idx = order[i*self.bs:(i + 1)*self.bs]
             self.params = self.aug.sample(len(idx), g, at=dict(idx=idx, epoch=epoch, seed=self.seed, n=n))
+            if self.shard is not None:  # the whole batch's parameters are drawn, then this process's part taken: as one process would
+                s = shard_slice(len(idx), *self.shard); idx, self.params = idx[s], {k: v[s] for k, v in self.params.items()}
+                if not len(idx): continue  # an evaluation batch smaller than the processes
             yield self.aug.apply(self.store, idx, self.params, self.channels_last), self.y[idx]
 

@@ -11,7 +11,7 @@ from typing import Callable
 import torch
 from torch.utils.data import DataLoader
 from .data import (load_cifar10, split_indices, CIFAR10Dataset, SeededSampler, DataLoaders, seed_pipeline, seed_worker,
-                            default_num_workers)
+                            default_num_workers, shard_slice)
 from .fast import FastLoader, fast_aug
 
 # %% ../nbs/10_loaders.ipynb #bcc05047
@@ -35,6 +35,7 @@ def get_dataloaders(bs:int=128, # training batch size
                     fast:bool=False, # FastLoaders (cifar_lit.fast): uint8 images on device, augmented there a batch at a time
                     device:str=None, # where the batches go (with fast, the images too); None: CUDA when available, else the CPU
                     channels_last:bool=False, # with fast: batches in channels-last memory format
+                    shard:tuple=None, # (rank, world): this process's part of each batch, for training on several processes; None: all
                    ) -> DataLoaders:
     "Train, validation and test loaders of CIFAR-10 with the pipelines `train_tfm` and `test_tfm`: DataLoaders, or `FastLoader`s when `fast`."
     x, y = load_cifar10(data_dir, train=True, download=download)
@@ -46,7 +47,7 @@ def get_dataloaders(bs:int=128, # training batch size
         augs = fast_aug(train_tfm), fast_aug(test_tfm)  # a recipe name or FastAug is welcome here too
         def dl(xy, b, train):
             return FastLoader(*xy, b, augs[0 if train else 1], shuffle=train, drop_last=train and drop_last, device=device,
-                              seed=seed, channels_last=channels_last)
+                              seed=seed, channels_last=channels_last, shard=shard)
     else:
         nw = default_num_workers() if num_workers is None else num_workers
         cuda = torch.device(device).type == 'cuda' if device is not None else torch.cuda.is_available()
@@ -56,8 +57,13 @@ def get_dataloaders(bs:int=128, # training batch size
             ds = CIFAR10Dataset(*xy, _pipeline(train_tfm if train else test_tfm, seed))
             # training order and augmentation seeds come from the sampler's own generator (checkpointed with the run): the
             # batches are then the same for any number of workers, and a resumed run goes on exactly as an uninterrupted one
-            return DataLoader(ds, batch_size=b, sampler=SeededSampler(len(ds), b, gen()) if train else None,
-                              drop_last=train and drop_last, num_workers=nw, pin_memory=pin, persistent_workers=nw > 0,
-                              worker_init_fn=seed_worker, generator=gen())
+            # sharded (shard=): the sampler yields this process's part of each batch, or of the evaluation images
+            if train: sampler = SeededSampler(len(ds), b, gen(), shard=shard, drop_last=drop_last and shard is not None)
+            else: sampler = None if shard is None else range(len(ds))[shard_slice(len(ds), *shard)]
+            w = 1 if shard is None else shard[1]
+            d = DataLoader(ds, batch_size=b//w if train else -(-b//w), sampler=sampler, drop_last=train and drop_last and shard is None,
+                           num_workers=nw, pin_memory=pin, persistent_workers=nw > 0, worker_init_fn=seed_worker, generator=gen())
+            d.shard = shard
+            return d
     tb = test_bs or bs
     return DataLoaders(dl(train, bs, True), None if valid is None else dl(valid, tb, False), dl(test, tb, False))

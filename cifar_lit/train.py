@@ -6,9 +6,9 @@
 __all__ = ['EPOCH_KEYS', 'BATCH_KEYS', 'OPTIMIZERS', 'STEPS', 'SCHEDULES', 'EVENTS', 'LOGGERS', 'get_device', 'set_seed',
            'get_rng_state', 'set_rng_state', 'Terminated', 'stop_on_sigterm', 'CheckpointError', 'write_atomic',
            'save_checkpoint', 'load_checkpoint', 'History', 'get_optimizer', 'Schedule', 'get_schedule',
-           'get_scheduler', 'onecycle_kwargs', 'batch_desc', 'eval_line', 'TrainingDiverged', 'cpu_bf16', 'amp_default',
-           'Learner', 'fit_model', 'CancelFitException', 'Callback', 'LRSchedule', 'Recorder', 'StopOnNaN',
-           'ProgressLog', 'Checkpoints', 'Logger', 'TensorBoardLog', 'CSVLog', 'plot_history']
+           'get_scheduler', 'onecycle_kwargs', 'batch_desc', 'eval_line', 'TrainingDiverged', 'sharded', 'sum_shards',
+           'cpu_bf16', 'amp_default', 'Learner', 'fit_model', 'CancelFitException', 'Callback', 'LRSchedule',
+           'Recorder', 'StopOnNaN', 'ProgressLog', 'Checkpoints', 'Logger', 'TensorBoardLog', 'CSVLog', 'plot_history']
 
 # %% ../nbs/04_train.ipynb #8b0db2c7
 import os, sys, io, csv, json, math, time, random, signal, threading, contextlib, inspect, warnings
@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from dataclasses import dataclass
 from typing import Callable, Iterable
 import numpy as np
-import torch, torch.nn as nn, torch.nn.functional as F
+import torch, torch.nn as nn, torch.nn.functional as F, torch.distributed as dist
 from torch.optim import lr_scheduler as lrs
 from tqdm import tqdm
 from fastcore.basics import patch
@@ -409,6 +409,18 @@ def _as_dls(dls):
         if not hasattr(dls, k): setattr(dls, k, None)
     return dls
 
+def sharded(dl) -> bool:
+    "Whether the loader `dl` yields only this process's part of each batch (made with `shard=`, see the *Distributed* page)."
+    return getattr(dl, 'shard', None) is not None
+
+def sum_shards(t:torch.Tensor, # numbers this process computed on its part of `dl`
+               dl, # the loader they come from
+              ) -> torch.Tensor:
+    "`t` summed over the processes that share `dl` by shards (a new tensor); `t` itself when `dl` is whole."
+    if not sharded(dl): return t
+    t = t.clone(); dist.all_reduce(t)
+    return t
+
 def _own_optimizer(opt, model):
     "`opt`, checked to optimise `model`'s parameters, its state moved to where the model now is"
     mine = {id(p) for p in model.parameters()}
@@ -466,6 +478,7 @@ class Learner:
         self.channels_last = fast if channels_last is None else bool(channels_last)
         self.non_blocking = cuda if non_blocking is None else non_blocking
         self.model = model.to(self.device, memory_format=torch.channels_last if self.channels_last else torch.preserve_format)
+        self.compile = compile
         self.fwd = torch.compile(self.model, **({} if compile is True else dict(mode=compile))) if compile else self.model
         self.opt = _own_optimizer(opt, self.model) if isinstance(opt, torch.optim.Optimizer) else \
                    get_optimizer(self.model, opt, lr, momentum, nesterov, wd, foreach=foreach, fused=fused)
@@ -566,8 +579,12 @@ def evaluate(self:Learner,
     tot, correct, n = torch.zeros((), device=self.device), torch.zeros((), dtype=torch.long, device=self.device), 0
     for out, yb in eval_batches(self.fwd, _iter(dl), self.device, self.amp, self.amp_dtype, self.channels_last, self.non_blocking, tta):
         tot += self.loss_func(out, yb)*len(yb); correct += (out.argmax(1) == yb).sum(); n += len(yb)
+    if sharded(dl):  # each process evaluated its part: the sums over all of them, as one process would have them
+        tot, correct, n = sum_shards(torch.stack([tot.double(), correct.double(), torch.tensor(float(n), device=tot.device)]), dl).tolist()
+        correct, n = int(correct), int(n)
+    else: tot, correct = tot.item(), correct.item()
     if n == 0: raise ValueError("The evaluation loader yielded no batch: give it at least one image")
-    return tot.item()/n, correct.item(), n
+    return tot/n, correct, n
 
 # %% ../nbs/04_train.ipynb #3b91e6a8
 def _state(o): return None if o is None else o.state_dict()
@@ -720,18 +737,25 @@ class Recorder(Callback):
         l.rec = dict(epoch=l.epoch, train_loss=None, train_acc=None, valid_loss=None, valid_acc=None, test_loss=None, test_acc=None)
         self.sum_loss, self.n_correct = torch.zeros((), device=l.device), torch.zeros((), dtype=torch.long, device=l.device)
         self.seen, self.pend, self.new, self.last, self.loss, self.acc = 0, [], [], None, None, None
+        self.sharded = sharded(l.dls.train)
     def before_batch(self): self.lr = self.learn.lr
     def after_batch(self):
-        l = self.learn; d = l.loss.detach()
-        self.sum_loss += d*len(l.yb); self.n_correct += (l.pred.argmax(1) == l.yb).sum(); self.seen += len(l.yb)
-        self.pend.append((l.iter, d, self.lr)); self.new = []
+        l = self.learn; d, n = l.loss.detach(), len(l.yb)
+        self.sum_loss += d*n; self.n_correct += (l.pred.argmax(1) == l.yb).sum(); self.seen += n
+        self.pend.append((l.iter, d, self.lr, n)); self.new = []
         if (l.iter+1) % l.refresh == 0 or l.iter == l.n_iter-1: self._flush()
     def _flush(self):
         "Read the pending losses from the device: `self.new` holds their batch records, `last`, `loss` and `acc` the bar's figures."
-        vals = torch.stack([d for _,d,_ in self.pend]).float().tolist()
-        self.new = [dict(epoch=self.learn.epoch, batch=b, lr=lr, loss=v) for (b,_,lr), v in zip(self.pend, vals)]
-        self.learn.history.batches += self.new; self.pend = []
-        self.last, self.loss, self.acc = vals[-1], self.sum_loss.item()/self.seen, 100*self.n_correct.item()/self.seen
+        l, p = self.learn, self.pend
+        if self.sharded:  # each process's losses weighted by its part of the batch, summed over the processes: one process's figures
+            t = torch.cat([torch.stack([d.double()*n for _,d,_,n in p]), torch.tensor([float(n) for *_,n in p] + [float(self.seen)], dtype=torch.float64,
+                           device=l.device), torch.stack([self.sum_loss.double(), self.n_correct.double()])])
+            t, k = sum_shards(t, l.dls.train).tolist(), len(p)
+            vals, (seen, tot, correct) = [a/b for a, b in zip(t[:k], t[k:2*k])], t[2*k:]
+        else: vals, seen, tot, correct = torch.stack([d for _,d,_,_ in p]).float().tolist(), self.seen, self.sum_loss.item(), self.n_correct.item()
+        self.new = [dict(epoch=l.epoch, batch=b, lr=lr, loss=v) for (b,_,lr,_), v in zip(p, vals)]
+        l.history.batches += self.new; self.pend = []
+        self.last, self.loss, self.acc = vals[-1], tot/seen, 100*correct/seen
     def after_train(self):
         self.new = []
         if self.pend: self._flush()
