@@ -3,8 +3,8 @@
 
     python bench/ddp.py --recipe s11 --gpus 2                      # on a machine with 2 GPUs (goal: at least 1.8x)
     python bench/ddp.py --recipe s11 --gpus 2 4 8 --epochs 4       # several sizes
-    python bench/ddp.py --recipe s12 --gpus 2 --device cpu --subset 2000 --epochs 2   # the mechanics on the CPU (no speed-up there:
-                                                                                       # the processes share the same cores)
+    python bench/ddp.py --recipe s12 --gpus 2 --device cpu --subset 400 --epochs 2    # the mechanics on the CPU: torchrun gives each
+                                                                                       # process one thread, so this compares 1 core with 2
 
 Each measurement is a real `torchrun --standalone --nproc_per_node N -m cifar_lit.cli` run in a folder of its own under
 --out, without the LR range test and test-time augmentation (they are not part of an epoch). The figure of a run is

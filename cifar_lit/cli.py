@@ -575,7 +575,7 @@ def _run(rc, resume, progress, stack, cbs):
          f"{rc.opt}, {rc.sched}, {rc.n_train} train / {rc.n_test} test images, device {dev}")
     _say(f"Precision: {'bf16 autocast' if rc.amp else 'fp32'}, channels-last {'on' if rc.channels_last else 'off'}" +
          (' (the defaults on this device)' if (rc.amp, rc.channels_last) == (fast, fast) else ''))
-    cont = resume and (out/'last.pt').is_file()  # --resume of a run stopped before its first checkpoint: from epoch 1
+    cont = broadcast_object(resume and (out/'last.pt').is_file())  # without a checkpoint yet: from epoch 1; rank 0's files decide for all
     if resume and not cont: _say(f"No checkpoint in {out} yet (the run stopped before its first epoch ended): starting it from epoch 1")
     if rc.world_size > 1:
         bn = 'over the whole batch (SyncBatchNorm)' if rc.sync_bn else "over each process's part"

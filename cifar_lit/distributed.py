@@ -182,10 +182,10 @@ def said(r:int) -> bool:
 def watch_peers(on_stop, # called once, from a thread, with the list of stopped ranks
                 every:float=0.5, # seconds between looks
                ) -> threading.Event:
-    "Watch the other processes of this machine from a daemon thread; call `on_stop(ranks)` when some have ended. Set the returned event to stop watching."
+    "Watch the other processes of this machine from a daemon thread; call `on_stop(ranks)` when some have ended without saying why (`mark_said`). Set the returned event to stop watching."
     done = threading.Event()
     def watch():
         while not done.wait(every):
-            if gone := stopped_ranks(): on_stop(gone); return
+            if gone := [r for r in stopped_ranks() if not said(r)]: on_stop(gone); return  # a process that finished its part has said so
     threading.Thread(target=watch, daemon=True, name='cifar_lit-watch-peers').start()
     return done

@@ -524,7 +524,11 @@ class FastLoader:
         self.seed = int(torch.randint(2**62, ())) if seed is None else seed
         self.epoch, self.params, self.dataset, self.shard = 0, None, _Items(self), shard
 
-    def __len__(self): return len(self.y)//self.bs if self.drop_last else -(-len(self.y)//self.bs)
+    def __len__(self):
+        n = len(self.y)//self.bs if self.drop_last else -(-len(self.y)//self.bs)
+        if self.shard is None: return n
+        last = len(self.y) - (n - 1)*self.bs  # a part may be empty where a batch is smaller than the processes: those are skipped
+        return sum(len(range(b)[shard_slice(b, *self.shard)]) > 0 for b in (self.bs,)*(n - 1) + (last,)*(n > 0))
     def __repr__(self): return f"{type(self).__name__}({len(self.y)} images, bs={self.bs}, device={self.device}, aug={self.aug})"
     def set_epoch(self, epoch:int, # number of the next epoch, 0 for the first
                  ):

@@ -89,10 +89,17 @@ def get_rng_state(*loaders) -> dict:
     if torch.cuda.is_available(): st['cuda'] = torch.cuda.get_rng_state_all()
     return st
 
+def _on_cpu(o):
+    if isinstance(o, torch.Tensor): return o.cpu()
+    if isinstance(o, dict): return {k: _on_cpu(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)): return type(o)(_on_cpu(v) for v in o)
+    return o
+
 def set_rng_state(st:dict, # a state from get_rng_state
                   *loaders, # the loaders it was taken from, in the same order
                  ):
     "Restore the RNG states `st` taken by `get_rng_state(*loaders)`."
+    st = _on_cpu(st)  # a checkpoint loaded onto a GPU has its states there: torch and numpy take them from the CPU
     v, s, g = st['python']; random.setstate((v, tuple(s), g))
     name, keys, pos, has_gauss, gauss = st['numpy']
     np.random.set_state((name, keys.numpy().astype(np.uint32), pos, has_gauss, gauss))
