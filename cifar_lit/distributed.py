@@ -106,6 +106,12 @@ def _weighted_allreduce(state, bucket):
     t.mul_(state.w.to(t.dtype))
     return dist.all_reduce(t, async_op=True).get_future().then(lambda f: f.value()[0])
 
+def _one_graph(f):
+    "`f`, a compiled DDP model, traced whole: Dynamo's split of it at DDP's buckets (DDPOptimizer) gives NaN gradients under bf16 autocast on the CPU (torch 2.14)."
+    def fwd(*args, **kw):
+        with torch._dynamo.config.patch(optimize_ddp=False): return f(*args, **kw)  # read when a call compiles
+    return fwd
+
 class DistributedTrainer(Callback):
     "Train with DistributedDataParallel over the process group: gradients summed by share of the batch, norm statistics from rank 0, SyncBatchNorm optional."
     order = 10  # after the callbacks that set weights before the fit (Whitening) or after a batch (Lookahead)
@@ -132,6 +138,7 @@ class DistributedTrainer(Callback):
             ddp = DDP(l.model, device_ids=[l.device.index] if l.device.type == 'cuda' else None)
             ddp.register_comm_hook(self, _weighted_allreduce)
             self.ddp = torch.compile(ddp, **({} if l.compile is True else dict(mode=l.compile))) if l.compile else ddp
+            if l.compile and l.device.type != 'cuda': self.ddp = _one_graph(self.ddp)  # on GPUs the split overlaps communication with the backward pass
         l.fwd = self.ddp
     def before_batch(self):
         l = self.learn  # this process's share of the batch (the last one may split unevenly), kept on the device: no wait for it
