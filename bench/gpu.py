@@ -23,12 +23,12 @@ from cifar_lit.train import Callback, Learner, get_device, amp_default
 from cifar_lit.models import get_model
 from cifar_lit.loaders import get_dataloaders
 from cifar_lit.recipes import get_transforms
-from cifar_lit.cli import COMPILE_MODES, get_parser, resolve, run, publish_run, run_finished, is_full, default_aug, _hms
+from cifar_lit.cli import COMPILE_MODES, get_parser, resolve, run, publish_run, run_finished, run_files, is_full, default_aug, _hms
 
 import cifar_lit.speedrun  # registers the speedrun recipe (goal: 94% in at most 5 s on an H200-class GPU)
 ASSIGNMENTS = [r.name for r in RECIPES.values() if r.writeup is not None]
 DEFAULT = ASSIGNMENTS + ['speedrun']
-SMOKE = ['--subset', '300', '--test-subset', '200', '--epochs', '2', '--bs', '50', '--lr-iters', '6']
+SMOKE = ['--subset', '150', '--test-subset', '100', '--epochs', '1', '--bs', '50', '--lr-iters', '5']  # S11's OneCycle needs 3 batches
 
 def _sync(dev):
     if torch.device(dev).type == 'cuda': torch.cuda.synchronize(dev)
@@ -39,12 +39,15 @@ def train_recipe(recipe, out, device, compile, extra, log):
     "Train `recipe` in the run folder `out` in a process of its own, as `cifar_lit_train` does; returns (seconds, exit delay after summary.json)."
     argv = [sys.executable, '-c', 'from cifar_lit.cli import main; main()', '--recipe', recipe, '--out', str(out), '--device', device,
             '--progress', 'line', *_compile_args(compile), *extra]
-    if out.is_dir() and any(out.iterdir()): argv.append('--resume')
+    if out.is_dir() and run_files(out): argv.append('--resume')
     print(f"{recipe}: cifar_lit_train {' '.join(argv[3:])}", flush=True)
     t0 = time.time()
     with open(log, 'a') as f: rc = subprocess.run(argv, stdout=f, stderr=subprocess.STDOUT).returncode
     t1 = time.time()
-    if rc != 0: raise RuntimeError(f"{recipe} failed (exit {rc}): see {log}")
+    if rc != 0:  # the run's own one line (a usage error, a stop), else where to read what happened
+        said = [l for l in Path(log).read_text(errors='replace').splitlines() if l.startswith('cifar_lit_train: ')]
+        print(f"bench/gpu.py: {recipe}: {said[-1].removeprefix('cifar_lit_train: ') if said else f'failed (exit {rc}): see {log}'}", file=sys.stderr)
+        sys.exit(rc)
     delay = t1 - (out/'summary.json').stat().st_mtime
     print(f"{recipe}: done in {t1 - t0:.0f} s, the process exited {delay:.1f} s after writing summary.json", flush=True)
     return t1 - t0, delay

@@ -104,9 +104,11 @@ class Whitening(Callback):
     def __init__(self, n:int=5000, # images whose patches set the filters
                  bias_epochs:int=3, # epochs in which the whitening bias learns
                 ): self.n, self.bias_epochs = n, bias_epochs
+    def check(self, model):
+        if not hasattr(model, 'init_whitening'): raise ValueError(
+            f"Whitening sets a network's whitening layer from the data, and {type(model).__name__} has none (no init_whitening, as SpeedNet has)")
     def before_fit(self):
-        l = self.learn
-        if not hasattr(l.model, 'init_whitening'): raise TypeError(f"Whitening needs a model with init_whitening (SpeedNet), not {type(l.model).__name__}")
+        l = self.learn; self.check(l.model)
         if l.epoch == 0: l.model.init_whitening(train_images(l.dls.train, self.n).to(l.device))
     def before_epoch(self): self.learn.model.whiten.bias.requires_grad_(self.learn.epoch <= self.bias_epochs)
 

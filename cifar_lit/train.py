@@ -709,6 +709,8 @@ class Callback:
     def __call__(self, event):
         f = getattr(self, event, None)
         if f is not None: f()
+    def check(self, model:nn.Module):
+        "Raise `ValueError` if this callback cannot train `model`: a run asks before it writes anything (`model` may be on the meta device)."
     def __repr__(self): return type(self).__name__
 
 def _check_cbs(cbs):
@@ -786,8 +788,9 @@ class StopOnNaN(Callback):
         for r in l.recorder.new:
             if math.isfinite(r['loss']): continue
             where = f" The last good checkpoint is {l.out/'last.pt'}." if l.out and (l.out/'last.pt').exists() else ''
-            raise TrainingDiverged(f"Loss is {r['loss']} at epoch {r['epoch']}, batch {r['batch']} (lr={r['lr']:.4g}): lower the learning "
-                                   f"rate (see the LR finder), set grad_clip=, or turn amp off.{where}")
+            what = f"Loss is {r['loss']} at epoch {r['epoch']}, batch {r['batch']} (lr={r['lr']:.4g})"
+            e = TrainingDiverged(f"{what}: lower the learning rate (see the LR finder), set grad_clip=, or turn amp off.{where}")
+            e.what, e.lr = what, r['lr']; raise e  # for a front end that names its own options
     after_train = after_batch
 
 class ProgressLog(Callback):
@@ -818,8 +821,9 @@ class ProgressLog(Callback):
         if l.lr != rec['lr'] and l.epoch < l.epochs: l._print(f"Learning rate: {_fmt_lr(rec['lr'])} -> {_fmt_lr(l.lr)} ({type(l.sched).__name__})")
         left = rec['seconds']*(l.epochs-l.epoch)
         if l.epoch == self.first and left >= 120:
+            when = time.strftime(' (done around %H:%M)', time.localtime(time.time()+left)) if left < 1e9 else ''  # else past year 2057
             l._print(f"Epoch {l.epoch} took {rec['seconds']:.0f} s with evaluation: about {_hms(left)} for the {l.epochs-l.epoch} "
-                     f"epoch{'s'*(l.epochs-l.epoch > 1)} to go (done around {time.strftime('%H:%M', time.localtime(time.time()+left))})")
+                     f"epoch{'s'*(l.epochs-l.epoch > 1)} to go{when}")
     def _close(self):
         if self.bar is not None: self.bar.close(); self.bar = None
     after_fit = _close  # a fit cancelled mid-epoch leaves no open bar
