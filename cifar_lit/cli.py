@@ -266,7 +266,7 @@ def _path(p, what):
 
 def _read_data(args):
     "The data folder of the run and its training and test images and labels: a named folder must exist and hold CIFAR-10; downloads only where asked."
-    data = _path(args.data, '--data') if args.data is not None else _path(None, 'CIFAR_LIT_DATA')
+    data = _path(args.data, '--data')  # None: the data folder ($CIFAR_LIT_DATA, else the cache)
     if args.data is not None and not args.download and not data.is_dir():  # a typo is not a new folder
         raise UsageError(f"--data {args.data}: no such folder: pass the folder holding CIFAR-10 (train/ and test/ image "
                          "folders, or cifar-10-batches-py/), set CIFAR_LIT_DATA, or add --download to download it there")
