@@ -11,7 +11,8 @@ import torch
 from cifar_lit.loaders import get_dataloaders
 from cifar_lit.recipes import get_transforms
 from cifar_lit.models import CustomResNet
-from cifar_lit.train import Learner, get_device, set_seed
+from cifar_lit.core import get_device, set_seed
+from cifar_lit.learner import Learner
 
 def one(amp, seed, a, dev):
     set_seed(seed)

@@ -70,7 +70,7 @@ def gpu_bench(epochs, workers, subset, compile_modes, device='cuda'):
         print('\n--gpu: no CUDA device here, skipping the training benchmark (run it on a machine with a GPU).'); return
     sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
     from cifar_lit.models import ResNet18, CustomResNet
-    from cifar_lit.train import Learner
+    from cifar_lit.learner import Learner
     name = torch.cuda.get_device_name() if dev.type == 'cuda' else f'{dev} (smoke test only: timings mean nothing)'
     print(f'\n{name}, torch {torch.__version__}; seconds per epoch (best of {epochs} after a warm-up epoch), AMP + channels-last\n')
     setups = (('ResNet18', ResNet18, 's9', 128), ('CustomResNet', CustomResNet, 's11', 512))

@@ -19,7 +19,8 @@ import argparse, json, os, shutil, statistics, subprocess, sys, time
 from pathlib import Path
 import torch
 from cifar_lit.recipes import RECIPES, get_recipe
-from cifar_lit.train import Callback, Learner, get_device, amp_default
+from cifar_lit.core import get_device, amp_default
+from cifar_lit.learner import Callback, Learner
 from cifar_lit.models import get_model
 from cifar_lit.loaders import get_dataloaders
 from cifar_lit.recipes import get_transforms

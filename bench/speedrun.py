@@ -15,7 +15,9 @@ from cifar_lit.fast import FastLoader
 from cifar_lit.loaders import get_dataloaders
 from cifar_lit.models import eval_batches, get_model
 from cifar_lit.recipes import get_recipe
-from cifar_lit.train import Learner, Callback, amp_default, get_device, get_optimizer, get_schedule, set_seed
+from cifar_lit.core import amp_default, get_device, set_seed
+from cifar_lit.optim import get_optimizer, get_schedule
+from cifar_lit.learner import Learner, Callback
 from cifar_lit.cli import _cpu_name
 import cifar_lit.speedrun  # registers the recipe
 

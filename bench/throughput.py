@@ -22,7 +22,8 @@ from cifar_lit.loaders import get_dataloaders
 from cifar_lit.recipes import get_transforms
 from cifar_lit.recipes import RECIPES
 from cifar_lit.models import ResNet18, CustomResNet
-from cifar_lit.train import Learner, get_device, set_seed
+from cifar_lit.core import get_device, set_seed
+from cifar_lit.learner import Learner
 
 class SeedsDataset(Dataset):
     "The seeds' pattern: a PIL image per sample (as torchvision's CIFAR10), then numpy, then albumentations."

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Full mode of the assignment reports (nbs/20_* to nbs/23_*): execute each report notebook with CIFAR_LIT_FULL=1 and keep
+# Full mode of the assignment reports (nbs/30_* to nbs/33_*): execute each report notebook with CIFAR_LIT_FULL=1 and keep
 # its outputs (then nbdev_clean). In full mode a report shows its committed run, reports/<recipe>/ (summary, history,
 # log, figures); where that is missing it first trains the recipe on all of CIFAR-10, in its folder under
 # $CIFAR_LIT_RUNS (default ~/.cache/cifar_lit/runs), continuing from last.pt if an earlier session stopped it, and then
 # copies the results to reports/<recipe>/ for you to commit.
 #
-#   reports/run_full.sh                        # every report (nbs/2?_*.ipynb)
-#   reports/run_full.sh 22_s11_custom_resnet   # some of them (with or without .ipynb)
-#   reports/run_full.sh --quick 20_s9_resnet18 # quick mode (a smoke test: a few images, one epoch)
+#   reports/run_full.sh                        # every report (nbs/3?_*.ipynb)
+#   reports/run_full.sh 32_s11_custom_resnet   # some of them (with or without .ipynb)
+#   reports/run_full.sh --quick 30_s9_resnet18 # quick mode (a smoke test: a few images, one epoch)
 #
 # CIFAR_LIT_DATA: the folder holding CIFAR-10 (train/ and test/ image folders, or cifar-10-batches-py/).
 # A notebook is only replaced once it ran to the end without an error. Training a missing run takes one to four hours
@@ -18,10 +18,10 @@ full=1
 if [ "${1:-}" = --quick ]; then full=0; shift; fi
 nbs=("$@")
 cd "$root/nbs"
-[ ${#nbs[@]} -gt 0 ] || nbs=(2[0-9]_*.ipynb)  # every report notebook
+[ ${#nbs[@]} -gt 0 ] || nbs=(3[0-9]_*.ipynb)  # every report notebook
 for nb in "${nbs[@]}"; do
   nb="$(basename "${nb%.ipynb}").ipynb"
-  [ -f "$nb" ] || { echo "run_full.sh: no nbs/$nb: pass report names such as 20_s9_resnet18" >&2; exit 2; }
+  [ -f "$nb" ] || { echo "run_full.sh: no nbs/$nb: pass report names such as 30_s9_resnet18" >&2; exit 2; }
 done
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 for nb in "${nbs[@]}"; do

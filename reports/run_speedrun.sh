@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The runs of the speed-run report (nbs/24_speedrun.ipynb): the speedrun recipe trained in full once per seed, each by
+# The runs of the speed-run report (nbs/34_speedrun_report.ipynb): the speedrun recipe trained in full once per seed, each by
 # cifar_lit_train in a process of its own, as a user runs it. Its wall time, from the process's start to its exit (start-up,
 # data loading, whitening, training, evaluation with TTA and the reports included), goes to wall.json beside the run; the
 # run's results (no checkpoints) are then published to reports/speedrun-<seed>/ for you to commit.
