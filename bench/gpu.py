@@ -24,7 +24,11 @@ from cifar_lit.learner import Callback, Learner
 from cifar_lit.models import get_model
 from cifar_lit.loaders import get_dataloaders
 from cifar_lit.recipes import get_transforms
-from cifar_lit.cli import COMPILE_MODES, get_parser, resolve, run, publish_run, run_finished, run_files, is_full, default_aug, _hms
+from cifar_lit.config import COMPILE_MODES, get_parser, default_aug
+from cifar_lit.rundir import run_files
+from cifar_lit.runner import resolve, run
+from cifar_lit.runs import publish_run, run_finished, is_full
+from cifar_lit.learner import _hms
 
 import cifar_lit.speedrun  # registers the speedrun recipe (goal: 94% in at most 5 s on an H200-class GPU)
 ASSIGNMENTS = [r.name for r in RECIPES.values() if r.writeup is not None]

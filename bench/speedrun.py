@@ -18,7 +18,7 @@ from cifar_lit.recipes import get_recipe
 from cifar_lit.core import amp_default, get_device, set_seed
 from cifar_lit.optim import get_optimizer, get_schedule
 from cifar_lit.learner import Learner, Callback
-from cifar_lit.cli import _cpu_name
+from cifar_lit.runner import _cpu_name
 import cifar_lit.speedrun  # registers the recipe
 
 def sync(dev):

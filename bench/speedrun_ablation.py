@@ -9,7 +9,8 @@ A variant whose folder holds a finished run is not trained again; an unfinished 
 """
 import argparse, contextlib, json, sys
 from pathlib import Path
-from cifar_lit.cli import main, run_finished, publish_run
+from cifar_lit.runs import run_finished, publish_run
+from cifar_lit.cli import main
 from cifar_lit.speedrun import ABLATIONS, ablation_recipe, ablation_table
 
 def train(name, out, epochs, seed):
