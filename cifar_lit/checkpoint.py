@@ -15,6 +15,7 @@ from .core import _hold_signals
 class CheckpointError(ValueError):
     "A checkpoint that cannot be read, or that does not fit the run: the message says which and what to do."
 
+# %% ../nbs/04_checkpoint.ipynb #eb714436
 def _pid_alive(pid):
     try: os.kill(pid, 0)
     except ProcessLookupError: return False
@@ -49,6 +50,7 @@ def write_atomic(path, # the file to write; its folder is created
             raise
     return path
 
+# %% ../nbs/04_checkpoint.ipynb #b8d67245
 def save_checkpoint(state:dict, # what to save: tensors and plain Python values only
                     path, # the file to write; its folder is created
                    ) -> Path:
@@ -57,6 +59,7 @@ def save_checkpoint(state:dict, # what to save: tensors and plain Python values 
         buf = io.BytesIO(); torch.save(state, buf)  # serialised in memory: a full disk then fails as an OSError naming the cause
         return write_atomic(path, buf.getbuffer(), 'checkpoint')
 
+# %% ../nbs/04_checkpoint.ipynb #5142b9ac
 def load_checkpoint(path, # a file written by save_checkpoint
                     map_location='cpu', # where to put its tensors
                    ) -> dict:

@@ -23,6 +23,7 @@ from . import speedrun  # the speedrun recipe and its SpeedNet, registered
 class UsageError(ValueError):
     "A bad command-line value: the message says what is wrong and how to fix it."
 
+# %% ../nbs/16_config.ipynb #d9c8cfc2
 class _Parser(argparse.ArgumentParser):
     def error(self, message): raise UsageError(f"{message} (see --help)")
 
@@ -136,16 +137,19 @@ def to_dict(self:RunConfig) -> dict:
     "Every field, in plain types (dicts and lists): the `settings` of `summary.json`."
     return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
 
+# %% ../nbs/16_config.ipynb #8e1881a3
 @patch
 def identity(self:RunConfig) -> dict:
     "What the run is (the fields of `RUN_KEYS`), in plain types: its checkpoints record it, `--resume` checks it."
     return {k: _plain(getattr(self, k)) for k in RUN_KEYS}
 
+# %% ../nbs/16_config.ipynb #24ef45eb
 @patch
 def settings(self:RunConfig) -> dict:
     "The recipe's fields as this run has them (`SETTINGS`): a row of `settings_table`."
     return {k: _plain(getattr(self, k)) for k in SETTINGS}
 
+# %% ../nbs/16_config.ipynb #e4b758c9
 @patch(cls_method=True)
 def from_summary(cls:RunConfig, s:dict, # a finished run's summary.json, read
                 ) -> RunConfig:

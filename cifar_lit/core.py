@@ -29,6 +29,7 @@ def get_device(device='auto', # 'auto' (CUDA, else MPS, else CPU), or a name suc
     if d.type == 'mps' and not _mps_ok(): raise RuntimeError(f"device={device!r} but MPS is not available here: pass device='auto' or 'cpu'")
     return d
 
+# %% ../nbs/03_core.ipynb #acd25747
 def set_seed(seed:int=42, # seed for random, numpy and torch (CPU and every GPU)
              deterministic:bool=False, # also use deterministic kernels only (repeatable bit for bit, slower on a GPU)
             ):
@@ -44,6 +45,7 @@ def cpu_bf16() -> bool:
     c = getattr(torch, 'cpu', None)
     return any(bool(getattr(c, f, lambda: False)()) for f in ('_is_avx512_bf16_supported', '_is_amx_tile_supported'))
 
+# %% ../nbs/03_core.ipynb #accfb5a0
 def amp_default(device, # a torch.device or a name
                ) -> bool:
     "Whether mixed precision and channels-last are on by default on `device`: on CUDA, and on CPUs with native bf16."
@@ -90,6 +92,7 @@ def get_rng_state(*loaders) -> dict:
     if torch.cuda.is_available(): st['cuda'] = torch.cuda.get_rng_state_all()
     return st
 
+# %% ../nbs/03_core.ipynb #031be6eb
 def _on_cpu(o):
     if isinstance(o, torch.Tensor): return o.cpu()
     if isinstance(o, dict): return {k: _on_cpu(v) for k, v in o.items()}
@@ -112,6 +115,7 @@ def set_rng_state(st:dict, # a state from get_rng_state
 class Terminated(KeyboardInterrupt):
     "SIGTERM (from `kill`, a job scheduler, a notebook's restart) during a run: a stop like Ctrl-C's."
 
+# %% ../nbs/03_core.ipynb #80a63c98
 _STOPS = (signal.SIGINT, signal.SIGTERM)
 
 @contextlib.contextmanager
@@ -142,12 +146,12 @@ def _iter(dl):
     "`iter(dl)` with Ctrl-C and SIGTERM held: the loader's workers start whole (a signal in a fork is lost, or leaves a lock taken) and leave stopping to this process."
     with _hold_signals(): return iter(dl)
 
-
 # %% ../nbs/03_core.ipynb #6876f6af
 def sharded(dl) -> bool:
     "Whether the loader `dl` yields only this process's part of each batch (made with `shard=`, see the *Distributed* page)."
     return getattr(dl, 'shard', None) is not None
 
+# %% ../nbs/03_core.ipynb #4bc1be41
 def sum_shards(t:torch.Tensor, # numbers this process computed on its part of `dl`
                dl, # the loader they come from
               ) -> torch.Tensor:

@@ -41,6 +41,7 @@ def cache_root() -> Path:
     xdg = os.environ.get('XDG_CACHE_HOME')
     return (Path(xdg) if xdg and os.path.isabs(xdg) else Path.home()/'.cache')/'cifar_lit'
 
+# %% ../nbs/00_data.ipynb #cb37b9ca
 def default_data_dir() -> Path:
     "The folder `load_cifar10` reads when `data_dir=None`: `$CIFAR_LIT_DATA`, else `cache_root()/'data'`."
     d = os.environ.get('CIFAR_LIT_DATA')
@@ -162,6 +163,7 @@ def array_cache_dirs(data_dir, # the data folder that load_cifar10 reads
     d = Path(data_dir)
     return [cache_root()/'arrays'/hashlib.sha1(str(d.resolve()).encode()).hexdigest()[:16], d/'.cifar_lit_cache']
 
+# %% ../nbs/00_data.ipynb #a178ad49
 def array_cache_dir(data_dir, # the data folder that load_cifar10 reads
                    ) -> Path:
     "The one folder where `load_cifar10` writes the cache of `data_dir`, `cache_root()/'arrays'/<hash of its path>` (never inside `data_dir`); `None` if it cannot be made or written."
@@ -287,6 +289,7 @@ def albu_parts(tfm, # an albumentations pipeline or transform
         if isinstance(ts, (list, tuple)): todo += list(ts)
     return res
 
+# %% ../nbs/00_data.ipynb #6fda6360
 def seed_pipeline(tfm, # an albumentations pipeline; anything else is returned as it is
                   seed:int, # the seed
                  ):
@@ -297,6 +300,7 @@ def seed_pipeline(tfm, # an albumentations pipeline; anything else is returned a
         o.random_generator, o.py_random = np.random.default_rng(ss), random.Random(int(ss.generate_state(1)[0]))
     return tfm
 
+# %% ../nbs/00_data.ipynb #0bcce249
 class CIFAR10Dataset(Dataset):
     "Images `x` and labels `y` as a torch Dataset of `(float CHW tensor, int label)`, through the pipeline `tfm`."
     def __init__(self,
@@ -341,6 +345,7 @@ def stratified_sample(y:np.ndarray, # integer labels
     kk[rng.choice(len(cls), r, replace=False) if r == 0 or len(big) == len(cls) else big[rng.choice(len(big), r, replace=False)]] += 1
     return np.sort(np.concatenate([rng.choice(np.flatnonzero(y == c), o, replace=False) for c,o in zip(cls, kk)]))
 
+# %% ../nbs/00_data.ipynb #57747d2f
 def stratified_split(y:np.ndarray, # integer labels
                      valid_pct:float=0.1, # fraction of the items that go to the validation side
                      seed:int=42, # seed of the split
@@ -349,7 +354,6 @@ def stratified_split(y:np.ndarray, # integer labels
     if not 0 < valid_pct < 1: raise ValueError(f"valid_pct={valid_pct} must be strictly between 0 and 1")
     vi = stratified_sample(y, max(1, round(len(y)*valid_pct)), seed)
     return np.setdiff1d(np.arange(len(y)), vi), vi
-
 
 # %% ../nbs/00_data.ipynb #06464411
 def split_indices(y:np.ndarray, # integer labels of all the items
@@ -375,6 +379,7 @@ def default_num_workers(procs:int=1, # training processes sharing this machine's
     "DataLoader workers by default: one per available CPU less one for the main process, at most 8; the CPUs shared among `procs` processes."
     return max(0, min(_n_cpus()//procs - 1, 8))
 
+# %% ../nbs/00_data.ipynb #78a57787
 def _quiet_broken_pipe(t, e, tb):
     "A worker's thread that hands batches to the main process meets a closed pipe when the main process stops: not worth a traceback."
     if not issubclass(t, (BrokenPipeError, ConnectionResetError)): sys.__excepthook__(t, e, tb)
@@ -391,6 +396,7 @@ def seed_worker(worker_id:int, # the worker's index, as a DataLoader passes it t
     tfm = getattr(torch.utils.data.get_worker_info().dataset, 'tfm', None)
     if hasattr(tfm, 'set_random_seed'): tfm.set_random_seed(s)
 
+# %% ../nbs/00_data.ipynb #2cbd3940
 def shard_slice(n:int, # the items of a batch (or of a dataset)
                 rank:int, # this process's rank, 0 to world - 1
                 world:int, # the number of processes
@@ -400,6 +406,7 @@ def shard_slice(n:int, # the items of a batch (or of a dataset)
     start = rank*q + min(rank, r)
     return slice(start, start + q + (rank < r))
 
+# %% ../nbs/00_data.ipynb #0492054b
 class SeededSampler(torch.utils.data.Sampler):
     "A shuffled order of `n` indices, each given as `(seed of its batch, index)`: a batch's augmentations then depend only on `generator`."
     def __init__(self,
@@ -428,6 +435,7 @@ class SeededSampler(torch.utils.data.Sampler):
         for b in range(0, len(order), self.bs):
             for i in order[b:b + self.bs][shard_slice(min(self.bs, len(order) - b), r, w)]: yield (s + b//self.bs)*w + r, i
 
+# %% ../nbs/00_data.ipynb #4aaeded7
 def shutdown_workers(dl, # a DataLoader; loaders without worker processes (a FastLoader, a list) are left alone
                     ):
     "Stop the worker processes of `dl` now, persistent ones too; its next iteration starts new ones."
@@ -435,6 +443,7 @@ def shutdown_workers(dl, # a DataLoader; loaders without worker processes (a Fas
     if it is not None and hasattr(it, '_shutdown_workers'): it._shutdown_workers()
     if isinstance(dl, DataLoader): dl._iterator = None
 
+# %% ../nbs/00_data.ipynb #b460fc4f
 class DataLoaders:
     "The `train`, `valid` (`None` without a validation split) and `test` DataLoaders of an experiment; `with` closes them."
     def __init__(self,

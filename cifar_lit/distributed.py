@@ -19,6 +19,7 @@ from .learner import Callback
 class DistributedError(RuntimeError):
     "A distributed run that cannot start as asked: the message says what is wrong and how to fix it."
 
+# %% ../nbs/15_distributed.ipynb #a70676d6
 @dataclass(frozen=True)
 class DistEnv:
     "Where this process stands in a job torchrun started: its `rank` of `world_size`, its `local_rank` of `local_world_size` on this machine."
@@ -27,6 +28,7 @@ class DistEnv:
     world_size:int
     local_world_size:int
 
+# %% ../nbs/15_distributed.ipynb #c47c2ffd
 def dist_env(environ:dict=None, # the environment to read; None: os.environ
             ) -> DistEnv:
     "The job torchrun started this process in, from the variables it sets (`RANK`, `LOCAL_RANK`, `WORLD_SIZE`, `LOCAL_WORLD_SIZE`); `None` for one process."
@@ -50,22 +52,27 @@ def check_gpus(procs:int, # processes torchrun started on this machine (LOCAL_WO
     raise DistributedError(f"torchrun started {procs} processes on this machine, which has {f'{gpus} GPU' + 's'*(gpus > 1) if gpus else 'no GPU'}: "
                            + (f"pass --nproc_per_node {gpus} (one process per GPU)" if gpus else "pass --device cpu to train on the CPU (gloo)"))
 
+# %% ../nbs/15_distributed.ipynb #2cce7b65
 def is_distributed() -> bool:
     "Whether this process is one of several in a process group (`init_distributed`)."
     return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
 
+# %% ../nbs/15_distributed.ipynb #661f0f62
 def rank() -> int:
     "This process's rank in the process group; 0 for a single process."
     return dist.get_rank() if is_distributed() else 0
 
+# %% ../nbs/15_distributed.ipynb #86e8c2a3
 def world_size() -> int:
     "The number of processes in the process group; 1 for a single process."
     return dist.get_world_size() if is_distributed() else 1
 
+# %% ../nbs/15_distributed.ipynb #45e5f1f0
 def shard() -> tuple:
     "`(rank, world_size)` for the loaders' `shard=` in a process group; `None` for a single process."
     return (rank(), world_size()) if is_distributed() else None
 
+# %% ../nbs/15_distributed.ipynb #14a2f0e5
 _PEERS = []  # (pid, host name) of each rank, learnt when the group starts
 
 def init_distributed(device='auto', # 'auto' (CUDA if there is a GPU, else the CPU), 'cuda' or 'cpu'
@@ -88,6 +95,7 @@ def init_distributed(device='auto', # 'auto' (CUDA if there is a GPU, else the C
     _PEERS[:] = peers
     return dev
 
+# %% ../nbs/15_distributed.ipynb #6c8d38be
 def broadcast_object(obj=None, # a picklable object, from rank `src`
                      src:int=0, # the rank that sends it
                     ):
@@ -95,6 +103,7 @@ def broadcast_object(obj=None, # a picklable object, from rank `src`
     if not is_distributed(): return obj
     box = [obj]; dist.broadcast_object_list(box, src); return box[0]
 
+# %% ../nbs/15_distributed.ipynb #8a78d6c1
 def close_distributed():
     "Leave the process group (a no-op without one)."
     if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
@@ -168,11 +177,13 @@ def stopped_ranks() -> list:
     me, host = rank(), socket.gethostname()
     return [r for r, (pid, h) in enumerate(_PEERS) if r != me and h == host and not _alive(pid)]
 
+# %% ../nbs/15_distributed.ipynb #251265ff
 def local_ranks() -> list:
     "The ranks whose processes run on this machine."
     host = socket.gethostname()
     return [r for r, (_, h) in enumerate(_PEERS) if h == host]
 
+# %% ../nbs/15_distributed.ipynb #4f4d66cf
 def _store():
     try: return dist.distributed_c10d._get_default_store()  # torchrun's key-value store, which outlives the workers
     except Exception: return None
@@ -182,11 +193,13 @@ def mark_said():
     try: _store().set(f'cifar_lit/said/{rank()}', '1')
     except Exception: pass
 
+# %% ../nbs/15_distributed.ipynb #e4a0c876
 def said(r:int) -> bool:
     "Whether rank `r` said why it stopped (`mark_said`)."
     try: return _store().check([f'cifar_lit/said/{r}'])
     except Exception: return False
 
+# %% ../nbs/15_distributed.ipynb #82ba37e8
 def watch_peers(on_stop, # called once, from a thread, with the list of stopped ranks
                 every:float=0.5, # seconds between looks
                ) -> threading.Event:

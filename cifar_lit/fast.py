@@ -30,6 +30,7 @@ def pack(x, # uint8 images [N,H,W,3] (numpy or tensor), as load_cifar10 returns 
         raise ValueError(f"pack wants uint8 images [N,H,W,3], got {x.dtype} {tuple(x.shape)}: pass the arrays of load_cifar10")
     return F.pad(x, (0, 1)).view(torch.int32).squeeze(-1)
 
+# %% ../nbs/12_fast.ipynb #2bc3f3bd
 def unpack(px:torch.Tensor, # packed images [B,H,W], from pack
            channels_last:bool=False, # return the batch in channels-last memory format
           ) -> torch.Tensor:
@@ -170,6 +171,7 @@ class Flip(FastOp):
         return x.index_copy_(0, i, x.index_select(0, i).flip(-1))
     def replay(self, img, flip): return self.src[0].apply(img) if flip else img
 
+# %% ../nbs/12_fast.ipynb #150343e2
 class CutOut(FastOp):
     "Fill rectangular holes with `fill`, as albumentations' `CoarseDropout` (holes drawn inside the image)."
     key, packed = 'holes', True
@@ -247,6 +249,7 @@ def rotation_grid(angle:torch.Tensor, # per-image angles in degrees, counter-clo
     xn, yn = torch.linspace(-1, 1, W).view(1, 1, W, 1), torch.linspace(-1, 1, H).view(1, H, 1, 1)
     return xn*cx[:, None, None] + yn*cy[:, None, None]
 
+# %% ../nbs/12_fast.ipynb #2ac047eb
 _PADDING = {'constant': 'zeros', 'replicate': 'border', 'reflect_101': 'reflection'}
 
 class Rotate(FastOp):
@@ -295,6 +298,7 @@ def rgb2hsv_cv2(x:torch.Tensor, # RGB pixel levels [B,3,H,W], integers 0..255 of
     h = (h*_send(_HDIV, x.device)[d] + 2048) >> 12
     return torch.stack([h + 180*(h < 0), s, v], 1)
 
+# %% ../nbs/12_fast.ipynb #3d49e63d
 def hsv2rgb_cv2(hsv:torch.Tensor, # OpenCV 8-bit HSV levels [B,3,H,W]
                ) -> torch.Tensor:
     "OpenCV's 8-bit `COLOR_HSV2RGB` of a batch as float32 levels, truncated like its vectorised path."
@@ -305,6 +309,7 @@ def hsv2rgb_cv2(hsv:torch.Tensor, # OpenCV 8-bit HSV levels [B,3,H,W]
     bgr = tab.gather(1, _send(_SECTOR, hsv.device)[sec.long() % 6].permute(0, 3, 1, 2))
     return (bgr.flip(1)*255).floor_().clamp_(0, 255)
 
+# %% ../nbs/12_fast.ipynb #ab528e32
 class HSV(FastOp):
     "Shift hue, saturation and value per image, as albumentations' `HueSaturationValue` on uint8 images."
     key = 'hsv'

@@ -40,6 +40,7 @@ def gradcam_weights(acts:torch.Tensor, # the layer's feature maps [B,C,h,w]
     "GradCAM's weight of each channel `[B,C]`: its gradient averaged over the map."
     return grads.mean((2, 3))
 
+# %% ../nbs/10_gradcam.ipynb #4bbcb05c
 def gradcampp_weights(acts:torch.Tensor, # the layer's feature maps [B,C,h,w]
                       grads:torch.Tensor, # the gradient of each image's class score with respect to them
                       eps:float=1e-6, # keeps the denominator off zero
@@ -104,11 +105,11 @@ class GradCAM:
     def __del__(self): self.remove()
     def __repr__(self): return f"{type(self).__name__}({type(self.model).__name__}.{self.layer_name}, map {self.map_size[0]}x{self.map_size[1]}, {self.method})"
 
+# %% ../nbs/10_gradcam.ipynb #bb241b03
 class GradCAMPlusPlus(GradCAM):
     "GradCAM++ heatmaps: `GradCAM` with `method='gradcam++'`, under the name pytorch-grad-cam users know."
     def __init__(self, model:nn.Module, target_layer, min_size:int=5, input_size=(1,3,32,32)):
         super().__init__(model, target_layer, min_size, input_size, method='gradcam++')
-
 
 # %% ../nbs/10_gradcam.ipynb #dcb6181d
 def _targets(targets, out):

@@ -123,6 +123,7 @@ def get_preds(self:Learner,
     "`get_preds` of the learner's model on `dl` (default: its test loader), on its device, in its precision and memory format."
     return get_preds(self.model, self.dls.test if dl is None else dl, self.device, self.amp, self.channels_last, self.amp_dtype, tta)
 
+# %% ../nbs/09_interpret.ipynb #71d5b286
 @patch
 def misclassified(self:Learner,
                   n:int=10, # number of images
@@ -141,6 +142,7 @@ def confusion_matrix(p:Preds, # Output of get_preds
     c = num_classes or p.probs.shape[1]
     return torch.bincount(p.targets*c + p.preds, minlength=c*c).view(c, c)
 
+# %% ../nbs/09_interpret.ipynb #98634336
 def per_class_accuracy(p:Preds, # Output of get_preds
                        classes=CIFAR10_CLASSES, # Class names
                       )->dict:
@@ -148,6 +150,7 @@ def per_class_accuracy(p:Preds, # Output of get_preds
     cm = confusion_matrix(p, len(classes))
     return {c: (cm[i,i] / cm[i].sum()).item() if cm[i].sum() else float('nan') for i,c in enumerate(classes)}
 
+# %% ../nbs/09_interpret.ipynb #fd6b8713
 def most_confused(p:Preds, # Output of get_preds
                   n:int=5, # Number of pairs
                   classes=CIFAR10_CLASSES, # Class names

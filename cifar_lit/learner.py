@@ -36,6 +36,7 @@ def batch_desc(loss:float, # the loss of the last batch
     "The tqdm description of the assignments' logs: `Loss=… Batch_id=… Accuracy=…`."
     return f"Loss={loss:.4f} Batch_id={batch} Accuracy={acc:.2f}"
 
+# %% ../nbs/06_learner.ipynb #abdf0f8f
 def eval_line(name:str, # 'Test' or 'Validation'
               loss:float, # mean loss per image
               correct:int, # images classified right
@@ -225,6 +226,7 @@ def state_dict(self:Learner) -> dict:
                 rng=get_rng_state(*self._loaders()), meta=self.meta,
                 cbs={type(c).__name__: c.state_dict() for c in self.cbs if hasattr(c, 'state_dict')})
 
+# %% ../nbs/06_learner.ipynb #eb57b73a
 @patch
 def load_state_dict(self:Learner,
                     st:dict, # from state_dict (e.g. a checkpoint)
@@ -317,6 +319,7 @@ def fit_model(model:nn.Module, # the network
 class CancelFitException(Exception):
     "Raise it in a callback to end `fit` early and cleanly: the epochs done stay in the history and the checkpoints."
 
+# %% ../nbs/06_learner.ipynb #cd2be90c
 EVENTS = ('before_fit', 'before_epoch', 'before_train', 'before_batch', 'after_batch', 'after_train',
           'before_eval', 'after_eval', 'after_epoch', 'after_fit')
 
@@ -354,6 +357,7 @@ class LRSchedule(Callback):
         if how == 'epoch': s.step()
         elif how == 'metric': s.step(next(rec[k] for k in ('valid_loss', 'test_loss', 'train_loss') if rec[k] is not None))
 
+# %% ../nbs/06_learner.ipynb #6f52fb94
 class Recorder(Callback):
     "`learn.history`: each batch's loss and LR (read from the device every `learn.refresh` batches), each epoch's record; and `learn.best`."
     order = -20
@@ -410,6 +414,7 @@ class StopOnNaN(Callback):
             e.what, e.lr = what, r['lr']; raise e  # for a front end that names its own options
     after_train = after_batch
 
+# %% ../nbs/06_learner.ipynb #ce303771
 class ProgressLog(Callback):
     "The assignments' log: `EPOCH:` lines, the batch bar (live) or its final state (a line), evaluation lines, LR changes, the projected cost."
     order, first, projected, bar = -10, 1, False, None
@@ -444,7 +449,6 @@ class ProgressLog(Callback):
     def _close(self):
         if self.bar is not None: self.bar.close(); self.bar = None
     after_fit = _close  # a fit cancelled mid-epoch leaves no open bar
-
 
 # %% ../nbs/06_learner.ipynb #dd401d67
 class Checkpoints(Callback):

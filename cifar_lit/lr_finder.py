@@ -221,6 +221,7 @@ def steep(lrs, # LRs, increasing
     n = max(int(np.argmin(l)), 1) + 1  # a dip in the diverging part after the minimum is noise, not a good LR
     return float(lrs[int(np.argmin(np.gradient(l[:n], x[:n])))])
 
+# %% ../nbs/08_lr_finder.ipynb #b02b7623
 def valley(lrs, # LRs, increasing
            losses, # (smoothed) loss at each LR
           )->float:
@@ -234,18 +235,21 @@ def valley(lrs, # LRs, increasing
     start = end - (size[end]-1)
     return float(lrs[start + round(2*(end-start)/3)])
 
+# %% ../nbs/08_lr_finder.ipynb #a5c29919
 def minimum(lrs, # LRs, increasing
             losses, # (smoothed) loss at each LR
            )->float:
     "The LR of the lowest loss, divided by 10."
     return float(lrs[int(np.argmin(losses))]) / 10
 
+# %% ../nbs/08_lr_finder.ipynb #f7977e51
 def lowest(lrs, # LRs, increasing
            losses, # (smoothed) loss at each LR
           )->float:
     "The LR of the lowest loss: where the loss stops falling, Smith's upper bound for a cyclical or one-cycle schedule."
     return float(lrs[int(np.argmin(losses))])
 
+# %% ../nbs/08_lr_finder.ipynb #c58be368
 def falling(lrs, # LRs, increasing
             losses, # (smoothed) loss at each LR
             frac:float=0.1, # how far down, as a fraction of the whole fall from the first loss to the lowest

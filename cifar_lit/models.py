@@ -95,6 +95,7 @@ def ResNet18(num_classes:int=10, # Number of output logits
     "ResNet18 for 32×32 images: `BasicBlock`s in stages of [2,2,2,2]."
     return ResNet(BasicBlock, [2,2,2,2], num_classes, norm, groups, zero_init_residual)
 
+# %% ../nbs/02_models.ipynb #a52ebbe1
 def ResNet34(num_classes:int=10, # Number of output logits
              norm:str='bn', # Normalisation: 'bn', 'ln', 'gn' or 'in'
              groups:int=8, # Groups for norm='gn'
@@ -114,6 +115,7 @@ def conv_block(ni:int, # Input channels
     layers = [nn.Conv2d(ni, nf, 3, 1, 1, bias=False)] + ([nn.MaxPool2d(2)] if pool else [])
     return nn.Sequential(*layers, norm_layer(norm, nf, groups), nn.ReLU(inplace=True))
 
+# %% ../nbs/02_models.ipynb #463ef9af
 class ResLayer(nn.Module):
     "`conv_block` with max-pool, then, if `res`, `x + ResBlock(x)` with two `conv_block`s."
     def __init__(self,
@@ -192,6 +194,7 @@ def check_model(fn, # a model constructor
                                 f"(its children: {', '.join(k for k, _ in m.named_children())}): name its stages layer1, layer2, ... for GradCAM")
     return ok[-1]
 
+# %% ../nbs/02_models.ipynb #1a81dab1
 def register_model(fn, # a constructor fn(num_classes=10, norm='bn', ...) -> nn.Module
                    name:str=None, # the name recipes and --model use; None: fn.__name__
                    replace:bool=False, # allow replacing one of the package's own models (ResNet18, ResNet34, CustomResNet)
@@ -204,6 +207,7 @@ def register_model(fn, # a constructor fn(num_classes=10, norm='bn', ...) -> nn.
     MODELS[name] = fn
     return fn
 
+# %% ../nbs/02_models.ipynb #1cd647b7
 def get_model(name:str, # a name in MODELS
               **kw, # the constructor's arguments, e.g. norm='ln'
              ) -> nn.Module:
@@ -240,6 +244,7 @@ def model_device(model:nn.Module, # the network
     if t is None: t = next(model.buffers(), None)
     return t.device if t is not None else torch.device('cpu')
 
+# %% ../nbs/02_models.ipynb #7a23c606
 def to_device(o, # a tensor, or tuples, lists and dicts nesting tensors; anything else is returned as it is
               device, # where to move them
               non_blocking:bool=False, # asynchronous copies (from pinned memory to a GPU)
@@ -250,6 +255,7 @@ def to_device(o, # a tensor, or tuples, lists and dicts nesting tensors; anythin
     if isinstance(o, dict): return {k: to_device(v, device, non_blocking) for k, v in o.items()}
     return o
 
+# %% ../nbs/02_models.ipynb #d29d8358
 def batch_xy(b, # a batch as a loader yields it
             ):
     "The inputs and targets `(x, y)` of a batch `(x, y, *rest)`; anything else raises a `TypeError` saying what a batch must be."
@@ -258,6 +264,7 @@ def batch_xy(b, # a batch as a loader yields it
                         "make the loader yield `(x, y)` pairs")
     return b[0], b[1]
 
+# %% ../nbs/02_models.ipynb #3f462de2
 TTA_LEVELS = {0: 'none', 1: 'mirror: the image and its mirror image', 2: 'mirror and shift: also both shifted a pixel up-left and down-right'}
 
 def tta_logits(model:nn.Module, # the network
@@ -276,6 +283,7 @@ def tta_logits(model:nn.Module, # the network
     shifted = [tta_logits(model, v.contiguous(memory_format=fmt), 1) for v in (p[..., :H, :W], p[..., 2:, 2:])]
     return (out + (shifted[0] + shifted[1])/2)/2
 
+# %% ../nbs/02_models.ipynb #3252a2b5
 def eval_batches(model:nn.Module, # the network (or a compiled one); its modes are restored afterwards
                  dl, # yields (x, y, ...) batches: a DataLoader, a FastLoader, a list of pairs
                  device:str=None, # where to run; None: model_device(model)

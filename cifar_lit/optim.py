@@ -118,6 +118,7 @@ def get_schedule(sched, # a name in SCHEDULES, None/'none', a Schedule, or a cal
     if callable(sched): return Schedule(sched)  # a bare function (also one put in SCHEDULES as it is): stepped by its scheduler's type
     raise TypeError(f"sched={sched!r}: pass a name in SCHEDULES, None, a Schedule or a callable(opt, epochs=, steps_per_epoch=, **kw)")
 
+# %% ../nbs/05_optim.ipynb #946121af
 def get_scheduler(opt:torch.optim.Optimizer, # the optimizer whose LR to schedule
                   sched:str|Callable=None, # a name in SCHEDULES ('plateau', 'onecycle', 'step'), None/'none', a Schedule, or a callable
                   epochs:int=1, # epochs of the run (for 'onecycle' and 'step')
@@ -127,7 +128,6 @@ def get_scheduler(opt:torch.optim.Optimizer, # the optimizer whose LR to schedul
     "The LR scheduler `sched` for `opt`, or `None` for a constant LR."
     e = get_schedule(sched)
     return None if e is None else e(opt, epochs=epochs, steps_per_epoch=steps_per_epoch, **kw)
-
 
 # %% ../nbs/05_optim.ipynb #2ca7a0b8
 def _exact_pct(peak, total):

@@ -130,6 +130,7 @@ def register_recipe(recipe:Recipe, # the recipe to add (its fields are checked w
     RECIPES[recipe.name] = recipe
     return recipe
 
+# %% ../nbs/11_recipes.ipynb #ac4e0054
 def get_recipe(recipe, # a name in RECIPES (not case-sensitive), or a Recipe
               ) -> Recipe:
     "The `Recipe` called `recipe`."

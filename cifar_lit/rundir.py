@@ -39,6 +39,7 @@ def holds(folder) -> bool:
     "Whether this process holds the run folder `folder` (see `hold_run_dir`)."
     return Path(folder).resolve() in _HELD
 
+# %% ../nbs/17_rundir.ipynb #6f317c18
 def hold_run_dir(folder, # a run folder, which must exist
                  say:Callable=None, # gets the line that says a lock left by an ended process was taken over (default: a warning)
                 ) -> bool:
@@ -65,6 +66,7 @@ def hold_run_dir(folder, # a run folder, which must exist
     if was: (say or warnings.warn)(f"Run folder: taken over from {_who(was)}, which ended without letting it go")
     return True
 
+# %% ../nbs/17_rundir.ipynb #a38b4ed7
 def _ours(folder, fd):
     "Whether the lock file in `folder` is still the one this process locked (not removed, or moved away with its folder)."
     try: return os.stat(Path(folder)/LOCK_FILE).st_ino == os.fstat(fd).st_ino
@@ -78,15 +80,16 @@ def release_run_dir(folder):
         with contextlib.suppress(OSError): os.unlink(Path(folder)/LOCK_FILE)
     os.close(fd)
 
+# %% ../nbs/17_rundir.ipynb #8db0338e
 class RunFolderGone(OSError):
     "The run folder was removed or moved while a run held it."
 
+# %% ../nbs/17_rundir.ipynb #0f05673d
 def check_held(folder):
     "Raise `RunFolderGone` if the run folder `folder`, held by this process, was removed or moved: the run must not write a new one."
     fd = _HELD.get(Path(folder).resolve())
     if fd is not None and not _ours(folder, fd) or fd is None and not Path(folder).is_dir():
         raise RunFolderGone(f"the run folder {folder} was removed or moved while the run was writing it: the run stopped, and wrote nothing elsewhere")
-
 
 # %% ../nbs/17_rundir.ipynb #3c896a3a
 class RunFinished(Exception):

@@ -242,6 +242,7 @@ def add_report(f):
     "Register `f(learn, dls, out, rc) -> [files] or dict(files=[files], **summary_entries)` to run after training (`rc`: the `RunConfig`)."
     REPORTS.append(f); return f
 
+# %% ../nbs/18_runner.ipynb #ae8c45a5
 def _mistakes(learn, dls, rc):
     "The first `n_mis` misclassified images among a few hundred test images drawn with the run's seed (computed once per run)."
     if getattr(learn, '_mistakes', None) is not None: return learn._mistakes
@@ -261,6 +262,7 @@ def misclassified_report(learn, dls, out, rc):
     _savefig(plot_misclassified(mis), Path(out)/'misclassified.png')
     return ['misclassified.png']
 
+# %% ../nbs/18_runner.ipynb #c936f648
 @add_report
 def gradcam_report(learn, dls, out, rc):
     "`gradcam.png`: the CAM (`--cam`, GradCAM by default) of the last layer whose map is at least 5 px, on the same misclassified images; records the layer and method."

@@ -26,6 +26,7 @@ def runs_dir() -> Path:
     "Where full runs train: `$CIFAR_LIT_RUNS`, else `~/.cache/cifar_lit/runs` (outside the work tree, so they outlive a checkout)."
     return user_path(os.environ.get('CIFAR_LIT_RUNS') or Path.home()/'.cache'/'cifar_lit'/'runs', 'CIFAR_LIT_RUNS')
 
+# %% ../nbs/19_runs.ipynb #5abbbf14
 RUN_FILES = ('summary.json', 'sessions.json', 'history.json', 'history.csv', 'batches.csv', 'log.txt', 'lr_finder.json',
              'curves.png', 'lr_finder.png', 'misclassified.png', 'gradcam.png')  # a run's results; not its checkpoints
 
@@ -33,6 +34,7 @@ def run_finished(folder) -> bool:
     "Whether `folder` holds a finished run: its `summary.json`, written when a run ends."
     return (Path(folder)/'summary.json').is_file()
 
+# %% ../nbs/19_runs.ipynb #ca589b3d
 def publish_run(src, # a finished run's folder
                 dest, # where its results go (e.g. reports/s11 in the repository); created, its old results replaced
                 home:str|Path=None, # the folder written ~ in the text files; None: the home folder
@@ -48,6 +50,7 @@ def publish_run(src, # a finished run's folder
         else: write_atomic(dest/f, (src/f).read_text().replace(home + os.sep, '~' + os.sep), 'record')
     return dest
 
+# %% ../nbs/19_runs.ipynb #5f51a676
 def full_run(recipe:str, # a name in cifar_lit.recipes.RECIPES
              dest, # the folder of its committed results, e.g. reports/s11
              argv=(), # more cifar_lit_train options (e.g. ['--data', ...])
@@ -69,6 +72,7 @@ def is_full(summary:dict) -> bool:
     st, rec = summary['settings'], RECIPES.get(summary['recipe'])
     return (st['n_train'], st['n_test']) == (50000, 10000) and (rec is None or st['epochs'] == rec.epochs)
 
+# %% ../nbs/19_runs.ipynb #d545a7d5
 def banner(summary:dict) -> str:
     "One paragraph on what a run is: full or quick, its data and epochs, device, dates, duration, sessions and code."
     st, ss = summary['settings'], summary.get('sessions') or [dict(started=summary['started'], ended=summary['finished'])]
@@ -82,6 +86,7 @@ def banner(summary:dict) -> str:
             + (f" (resumed after epoch{'s'*(len(ss) > 2)} {', '.join(str(o['from_epoch']) for o in ss[1:])})" if len(ss) > 1 else '')
             + (f"; code {code['commit'][:7]}{' with local changes' if code.get('dirty') else ''}" if code.get('commit') else '') + '.')
 
+# %% ../nbs/19_runs.ipynb #2c778813
 def _full(f):
     "The summary in the file `f` if it is of a full run, else `None`."
     s = json.loads(Path(f).read_text()) if Path(f).is_file() else None
@@ -113,6 +118,7 @@ def results_table(reports, # the folder of the committed runs: one sub-folder pe
         rows.append(f"| {r.upper()} on a GPU | | | | " + (' | '.join(_run_cells(g)) if g else 'no GPU run committed | | | | |') + ' |')
     return '\n'.join(rows)
 
+# %% ../nbs/19_runs.ipynb #17b21b9e
 def runs_table(recipe:str, # a name in RECIPES
                reports, # the folder of the committed runs (e.g. reports/): the CPU run in <recipe>/, the GPU run in gpu/<recipe>/
               ) -> str:
@@ -122,7 +128,6 @@ def runs_table(recipe:str, # a name in RECIPES
         s = _full(d/'summary.json')
         rows.append(f"| {what} | " + (' | '.join(_run_cells(s)) if s else f"none committed yet{' (bench/gpu.py --publish reports/gpu adds one)' if what == 'GPU' else ''} | | | | |") + ' |')
     return '\n'.join(rows)
-
 
 # %% ../nbs/19_runs.ipynb #da72a934
 COMPARE_KEYS = RUN_KEYS + ('device', 'amp', 'channels_last')  # the settings the comparison table looks at
@@ -192,6 +197,7 @@ class RunComparison:
     def _repr_markdown_(self): return self.table
     def __repr__(self): return self.table
 
+# %% ../nbs/19_runs.ipynb #39275798
 def compare_runs(folders, # run folders (finished, or with a last.pt)
                  labels:list=None, # one name per run; None: the folder names
                  figsize=(13, 3.4), # figure size in inches
@@ -212,4 +218,3 @@ def compare_runs(folders, # run folders (finished, or with a last.pt)
         ax.set_title(t); ax.set_xlabel('epoch'); ax.grid(alpha=.3); ax.legend(fontsize=8)
     fig.tight_layout()
     return RunComparison(runs, labels, fig)
-

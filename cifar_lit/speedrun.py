@@ -168,6 +168,7 @@ def ablation_recipe(name:str, # a key of ABLATIONS
     base = get_recipe('speedrun')
     return base if name == 'full' else register_recipe(replace(base, name=f'speedrun-{name}', report=None, target=None, **ABLATIONS[name][1]))
 
+# %% ../nbs/14_speedrun.ipynb #f33d64b0
 def ablation_table(folder, # holds a finished run per variant, in folders named as ABLATIONS' keys
                   ) -> str:
     "Markdown: each variant's final test accuracy, with and without test-time augmentation, and its change from the full recipe's."

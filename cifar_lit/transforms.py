@@ -39,10 +39,10 @@ def rotate(limit:float, # the largest angle, in degrees, either way
     "A rotation by an angle drawn from `-limit..limit` degrees, the corners filled with black, as torchvision's `RandomRotation`."
     return A.Rotate(limit=(-limit, limit), border_mode=cv2.BORDER_CONSTANT, fill=0, p=p)
 
+# %% ../nbs/01_transforms.ipynb #99b18b4c
 def normalize_to_tensor() -> list:
     "The end of every pipeline: `Normalize(CIFAR10_MEAN, CIFAR10_STD)` then `ToTensorV2` (HWC uint8 -> CHW float)."
     return [A.Normalize(mean=CIFAR10_MEAN, std=CIFAR10_STD), ToTensorV2()]
-
 
 # %% ../nbs/01_transforms.ipynb #46770fc1
 class AlternatingFlip(A.HorizontalFlip):
