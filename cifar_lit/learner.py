@@ -15,7 +15,7 @@ import torch, torch.nn as nn
 from tqdm import tqdm
 from fastcore.basics import patch
 from .data import shutdown_workers
-from .models import eval_batches
+from .models import eval_batches, to_device, batch_xy
 from .core import get_device, amp_default, get_rng_state, set_rng_state, sharded, sum_shards, _hold_signals, _iter
 from .checkpoint import History, CheckpointError, save_checkpoint, load_checkpoint
 from .optim import get_optimizer, get_schedule
@@ -137,8 +137,10 @@ def _live(self:Learner): return self.progress == 'bar' or (self.progress == 'aut
 
 @patch
 def _to(self:Learner, xb, yb):
-    xb, yb = xb.to(self.device, non_blocking=self.non_blocking), yb.to(self.device, non_blocking=self.non_blocking)
-    return (xb.contiguous(memory_format=torch.channels_last) if self.channels_last and xb.ndim == 4 else xb), yb
+    "The batch on the device: inputs (a tensor, or tuples, lists and dicts of them, as the model takes them) and targets."
+    xb, yb = to_device(xb, self.device, self.non_blocking), to_device(yb, self.device, self.non_blocking)
+    if self.channels_last and isinstance(xb, torch.Tensor) and xb.ndim == 4: xb = xb.contiguous(memory_format=torch.channels_last)
+    return xb, yb
 
 @patch
 def _autocast(self:Learner): return torch.autocast(self.device.type, dtype=self.amp_dtype, enabled=self.amp)
@@ -179,8 +181,8 @@ def train_epoch(self:Learner,
     self.model.train()
     self.epoch, self.n_iter, self.iter, n = epoch, len(self.dls.train), -1, self.accumulate
     self._event('before_train')
-    for self.iter, (xb, yb) in enumerate(_iter(self.dls.train)):  # its workers start with Ctrl-C held
-        self.xb, self.yb = self._to(xb, yb)
+    for self.iter, b in enumerate(_iter(self.dls.train)):  # its workers start with Ctrl-C held
+        self.xb, self.yb = self._to(*batch_xy(b))
         self._event('before_batch')
         with self._autocast(): self.pred = self.fwd(self.xb); self.loss = self.loss_func(self.pred, self.yb)
         if self.iter % n == 0: self.opt.zero_grad(set_to_none=True)  # the first batch of a step
