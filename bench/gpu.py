@@ -15,7 +15,7 @@ seconds per epoch (mean, first epoch, median of the rest), the run's total, and 
 after writing its summary. The throughput table times training batches of each recipe's model and batch size through
 the Learner on the loader the run used (after warm-up batches), eager and compiled.
 """
-import argparse, json, os, shutil, statistics, subprocess, sys, time
+import argparse, json, shutil, statistics, subprocess, sys, time
 from pathlib import Path
 import torch
 from cifar_lit.recipes import RECIPES, get_recipe
@@ -24,7 +24,8 @@ from cifar_lit.learner import Callback, Learner
 from cifar_lit.models import get_model
 from cifar_lit.loaders import get_dataloaders
 from cifar_lit.recipes import get_transforms
-from cifar_lit.config import COMPILE_MODES, get_parser, default_aug
+from cifar_lit.config import COMPILE_MODES, get_parser
+from cifar_lit.recipes import default_aug
 from cifar_lit.rundir import run_files
 from cifar_lit.runner import resolve, run
 from cifar_lit.runs import publish_run, run_finished, is_full

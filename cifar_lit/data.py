@@ -10,7 +10,7 @@ __all__ = ['CIFAR10_CLASSES', 'CIFAR10_MEAN', 'CIFAR10_STD', 'IMG_EXTS', 'user_p
            'DataLoaders', 'denormalize', 'show_batch']
 
 # %% ../nbs/00_data.ipynb #268544e3
-import os, sys, pickle, signal, hashlib, tempfile, contextlib, warnings, random, copy
+import os, sys, pickle, signal, hashlib, contextlib, warnings, random
 import multiprocessing as mp
 from pathlib import Path
 from typing import Callable

@@ -8,7 +8,7 @@ __all__ = ['DistributedError', 'DistEnv', 'dist_env', 'check_gpus', 'is_distribu
            'local_ranks', 'mark_said', 'said', 'watch_peers']
 
 # %% ../nbs/15_distributed.ipynb #e4b0a4ff
-import os, sys, socket, threading, datetime
+import os, socket, threading, datetime
 from dataclasses import dataclass
 import torch, torch.nn as nn, torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel as DDP

@@ -10,7 +10,7 @@ __all__ = ['Preds', 'get_preds', 'Misclassified', 'misclassified', 'plot_misclas
 import math, warnings
 import torch, torch.nn.functional as F
 import matplotlib.pyplot as plt
-from torch.utils.data import DataLoader, SequentialSampler
+from torch.utils.data import SequentialSampler
 from .data import CIFAR10_CLASSES, denormalize
 from fastcore.basics import patch
 from .models import eval_batches

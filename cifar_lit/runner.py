@@ -16,7 +16,7 @@ from torch.utils.data import DataLoader, Subset
 from .data import load_cifar10, default_data_dir, user_path, IncompleteData, default_num_workers, CIFAR10Dataset, cache_root, data_source, stratified_sample
 from .loaders import get_dataloaders
 from .recipes import get_transforms
-from .recipes import get_recipe
+from .recipes import get_recipe, AUGS, default_aug
 from .models import TTA_LEVELS, get_model, check_model_args
 from .core import get_device, set_seed, stop_on_sigterm, amp_default, get_rng_state, set_rng_state
 from .checkpoint import load_checkpoint, save_checkpoint, write_atomic
@@ -27,7 +27,7 @@ from .distributed import DistributedTrainer, dist_env, rank, world_size, shard, 
 from .lr_finder import find_lr, lr_iters, LR_RANGE
 from .interpret import get_preds, misclassified, plot_misclassified
 from .gradcam import candidate_layers
-from .config import AUGS, RUN_KEYS, RunConfig, UsageError, default_aug
+from .config import RUN_KEYS, RunConfig, UsageError
 from .rundir import check_held, hold_run_dir, holds, release_run_dir, run_files, _check_resume, _data_id, _readable
 
 # %% ../nbs/18_runner.ipynb #0ce43537

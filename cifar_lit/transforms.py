@@ -7,10 +7,9 @@ __all__ = ['MEAN_PX', 'cutout', 'pad_crop', 'rotate', 'normalize_to_tensor', 'Al
 
 # %% ../nbs/01_transforms.ipynb #1a6e7784
 import cv2
-import numpy as np
 import albumentations as A
 from albumentations.pytorch import ToTensorV2
-from .data import CIFAR10_MEAN, CIFAR10_STD, CIFAR10_CLASSES, denormalize
+from .data import CIFAR10_MEAN, CIFAR10_STD
 
 # %% ../nbs/01_transforms.ipynb #e823e463
 MEAN_PX = tuple(round(m*255) for m in CIFAR10_MEAN)  # the CIFAR-10 mean in 0..255 pixel units, per channel
