@@ -15,8 +15,7 @@ import numpy as np, torch, torch.distributed as dist
 from torch.utils.data import DataLoader, Subset
 from .data import load_cifar10, default_data_dir, user_path, IncompleteData, default_num_workers, CIFAR10Dataset, cache_root, data_source, stratified_sample
 from .loaders import get_dataloaders
-from .recipes import get_transforms
-from .recipes import get_recipe, AUGS, default_aug
+from .recipes import get_transforms, get_recipe, AUGS, default_aug
 from .models import TTA_LEVELS, get_model, check_model_args
 from .core import get_device, set_seed, stop_on_sigterm, amp_default, get_rng_state, set_rng_state
 from .checkpoint import load_checkpoint, save_checkpoint, write_atomic
@@ -224,8 +223,6 @@ def resolve(args:argparse.Namespace, # parsed options from get_parser()
     except (ValueError, RuntimeError) as e: raise UsageError(f"--device {args.device}: {e}") from None
     _check_job(cfg, args)
     cfg['aug'] = args.aug or rec.aug or default_aug(cfg['device'])
-    if cfg['aug'] == 'fast' and importlib.util.find_spec('cifar_lit.fast') is None:
-        raise UsageError("--aug fast needs cifar_lit.fast, which this installation lacks: use --aug albu, or update cifar_lit")
     cfg['out'] = str(_claim_out(cfg, args))
     return RunConfig(**cfg)
 
