@@ -15,7 +15,7 @@ from cifar_lit.data import load_cifar10, stratified_sample
 from cifar_lit.loaders import get_dataloaders
 from cifar_lit.recipes import get_transforms
 from cifar_lit.recipes import RECIPES
-from cifar_lit.fast import FastLoader
+from cifar_lit.loaders import FastLoader
 
 class SeedsDataset(Dataset):
     "What the course seeds did: numpy images, albumentations called per item in `__getitem__`."

@@ -25,7 +25,7 @@ from cifar_lit.models import get_model
 from cifar_lit.loaders import get_dataloaders
 from cifar_lit.recipes import get_transforms
 from cifar_lit.config import COMPILE_MODES, get_parser
-from cifar_lit.recipes import default_aug
+from cifar_lit.config import default_aug
 from cifar_lit.rundir import run_files
 from cifar_lit.runner import resolve, run
 from cifar_lit.runs import publish_run, run_finished, is_full

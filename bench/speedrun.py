@@ -11,7 +11,7 @@ Wall-clock timings, each after a warm-up; on a shared machine run it more than o
 import argparse, os, platform, time
 import torch, torch.nn as nn
 from cifar_lit.data import load_cifar10
-from cifar_lit.fast import FastLoader
+from cifar_lit.loaders import FastLoader
 from cifar_lit.loaders import get_dataloaders
 from cifar_lit.models import eval_batches, get_model
 from cifar_lit.recipes import get_recipe
