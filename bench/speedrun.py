@@ -8,17 +8,15 @@ recipe through the Learner, split into waiting for data, training steps and eval
 
 Wall-clock timings, each after a warm-up; on a shared machine run it more than once.
 """
-import argparse, os, platform, time
-import torch, torch.nn as nn
+import argparse, time
+import torch
 from cifar_lit.data import load_cifar10
-from cifar_lit.loaders import FastLoader
-from cifar_lit.loaders import get_dataloaders
+from cifar_lit.loaders import FastLoader, get_dataloaders
 from cifar_lit.models import eval_batches, get_model
 from cifar_lit.recipes import get_recipe
-from cifar_lit.core import amp_default, get_device, set_seed
+from cifar_lit.core import amp_default, get_device, set_seed, cpu_name
 from cifar_lit.optim import get_optimizer, get_schedule
 from cifar_lit.learner import Learner, Callback
-from cifar_lit.runner import _cpu_name
 import cifar_lit.speedrun  # registers the recipe
 
 def sync(dev):
@@ -63,7 +61,7 @@ def main():
     a = p.parse_args()
     dev = get_device(a.device); amp = cl = amp_default(dev); rec = get_recipe('speedrun')
     x, y = load_cifar10(train=True)
-    print(f"{_cpu_name() if dev.type == 'cpu' else torch.cuda.get_device_name(dev)}, torch {torch.__version__}, {torch.get_num_threads()} threads, "
+    print(f"{cpu_name() if dev.type == 'cpu' else torch.cuda.get_device_name(dev)}, torch {torch.__version__}, {torch.get_num_threads()} threads, "
           f"amp {amp}, channels-last {cl}, bs {rec.bs}", flush=True)
     rows = [('loader (speedrun augmentation)', loader_rate(x, y, rec.bs, dev, cl))]
     print(f"  {rows[-1][0]}: {rows[-1][1]:,.0f} img/s", flush=True)
@@ -83,7 +81,7 @@ def main():
     learn = Learner(get_model('SpeedNet'), dls, lr=rec.lr, momentum=rec.momentum, nesterov=rec.nesterov, wd=rec.wd, sched=rec.sched,
                     sched_kw=dict(kw, max_lr=rec.lr), loss_func=rec.loss(), device=dev, progress='none', cbs=[*rec.cbs(), split])
     t = sync(dev); learn.fit(1); total = sync(dev) - t
-    print(f"\n| what | images/s |\n|---|---|")
+    print("\n| what | images/s |\n|---|---|")
     for k, v in rows: print(f"| {k} | {v:,.0f} |")
     other = total - split.data - split.train - split.eval
     print(f"\nOne epoch of the speedrun recipe through the Learner: {total:.1f} s = waiting for batches {split.data:.1f} s + training steps "

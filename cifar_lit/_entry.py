@@ -15,7 +15,9 @@ def _stop(sig, frame):
     sys.stderr.write(f"{os.path.basename(sys.argv[0])}: {_SAY[sig]} while starting\n"); sys.stderr.flush()
     os._exit(128 + sig)  # an exception could land where Python ignores it (a weakref callback in the import machinery)
 
-_old = {s: signal.signal(s, _stop) for s in _SAY if signal.getsignal(s) is not signal.SIG_IGN}  # an ignored signal stays so
-try: from cifar_lit.cli import main as train, compare_main as compare  # the console scripts cifar_lit_train and cifar_lit_compare
+# an ignored signal stays so
+_old = {s: signal.signal(s, _stop) for s in _SAY if signal.getsignal(s) is not signal.SIG_IGN}
+# the console scripts cifar_lit_train and cifar_lit_compare
+try: from cifar_lit.cli import main as train, compare_main as compare
 finally:
     for s, h in _old.items(): signal.signal(s, h)

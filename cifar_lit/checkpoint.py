@@ -33,10 +33,12 @@ def write_atomic(path, # the file to write; its folder is created
                  data, # bytes, str (written as UTF-8), or a function that writes to the open binary file
                  what:str='file', # what it is, for the error message ('checkpoint', 'record', 'figure'...)
                 ) -> Path:
-    "Write `data` to `path` atomically: a temporary file in the same folder, fsync, then `os.replace`, with Ctrl-C and SIGTERM held until done."
+    """Write `data` to `path` atomically: a temporary file in the same folder, fsync, then `os.replace`, with Ctrl-C and
+    SIGTERM held until done."""
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     _clean_tmps(path)
-    tmp = path.parent/f'.{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp'  # the writer's pid: a killed writer's file is found later
+    # the writer's pid: a killed writer's file is found later
+    tmp = path.parent/f'.{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp'
     with _hold_signals():
         try:
             with open(tmp, 'xb') as f:
@@ -46,7 +48,8 @@ def write_atomic(path, # the file to write; its folder is created
             os.replace(tmp, path)  # readers see the old file or the new one, never a part
         except BaseException as e:
             with contextlib.suppress(OSError): os.unlink(tmp)
-            if isinstance(e, OSError): raise OSError(e.errno, f"Could not write the {what} {path}: {e.strerror or e}") from e
+            if isinstance(e, OSError):
+                raise OSError(e.errno, f"Could not write the {what} {path}: {e.strerror or e}") from e
             raise
     return path
 
@@ -54,9 +57,11 @@ def write_atomic(path, # the file to write; its folder is created
 def save_checkpoint(state:dict, # what to save: tensors and plain Python values only
                     path, # the file to write; its folder is created
                    ) -> Path:
-    "Write `state` to `path` with `write_atomic`, Ctrl-C and SIGTERM held from the first byte serialised to the last written."
+    """Write `state` to `path` with `write_atomic`, Ctrl-C and SIGTERM held from the first byte serialised to the last
+    written."""
     with _hold_signals():
-        buf = io.BytesIO(); torch.save(state, buf)  # serialised in memory: a full disk then fails as an OSError naming the cause
+        # serialised in memory: a full disk then fails as an OSError naming the cause
+        buf = io.BytesIO(); torch.save(state, buf)
         return write_atomic(path, buf.getbuffer(), 'checkpoint')
 
 # %% ../nbs/05_checkpoint.ipynb #5142b9ac
@@ -65,14 +70,17 @@ def load_checkpoint(path, # a file written by save_checkpoint
                    ) -> dict:
     "Read a checkpoint with `torch.load(weights_only=True)`; a file that is not one raises `CheckpointError`."
     path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"No checkpoint at {path}: pass the path of a best.pt or last.pt that a run wrote")
+    if not path.is_file():
+        raise FileNotFoundError(f"No checkpoint at {path}: pass the path of a best.pt or last.pt that a run wrote")
     try: st = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as e:
         msg = str(e).strip().splitlines()[0].split('. ')[0] if str(e).strip() else ''
         why = f"{type(e).__name__}: {msg[:120]}" if msg else type(e).__name__
         raise CheckpointError(f"{path} is not a readable checkpoint ({why}): it is truncated, corrupt or not a file "
                               "that save_checkpoint wrote; use another one (best.pt), or start the run again") from None
-    if not isinstance(st, dict): raise CheckpointError(f"{path} holds a {type(st).__name__}, not a checkpoint dict: pass a file that save_checkpoint wrote")
+    if not isinstance(st, dict):
+        raise CheckpointError(f"{path} holds a {type(st).__name__}, not a checkpoint dict: pass a file that "
+                              "save_checkpoint wrote")
     return st
 
 # %% ../nbs/05_checkpoint.ipynb #fa9d2589
@@ -86,16 +94,20 @@ def _num(s):
 
 class History:
     "Per-epoch and per-batch records of a training run; `h['test_acc']` is a column."
-    def __init__(self, epochs:list=None, batches:list=None): self.epochs, self.batches = list(epochs or []), list(batches or [])
+    def __init__(self, epochs:list=None, batches:list=None):
+        self.epochs, self.batches = list(epochs or []), list(batches or [])
     def __getitem__(self, k): return [o.get(k) for o in self.epochs]
     def __len__(self): return len(self.epochs)
     def __repr__(self): return f"History({len(self.epochs)} epochs, {len(self.batches)} batches)"
-    def to_dict(self): "`{'epochs': [...], 'batches': [...]}`, plain types."; return dict(epochs=self.epochs, batches=self.batches)
+    def to_dict(self):
+        "`{'epochs': [...], 'batches': [...]}`, plain types."; return dict(epochs=self.epochs, batches=self.batches)
     @classmethod
     def from_dict(cls, d): "A `History` from `to_dict`'s output."; return cls(d.get('epochs'), d.get('batches'))
-    def to_json(self, fn): "Write both tables to the JSON file `fn` (atomically)."; return write_atomic(fn, json.dumps(self.to_dict(), indent=1), 'history')
+    def to_json(self, fn):
+        "Write both tables to the JSON file `fn` (atomically)."; return write_atomic(fn, json.dumps(self.to_dict(), indent=1), 'history')
     @classmethod
-    def from_json(cls, fn): "Read a `History` written by `to_json`."; return cls.from_dict(json.loads(Path(fn).read_text()))
+    def from_json(cls, fn):
+        "Read a `History` written by `to_json`."; return cls.from_dict(json.loads(Path(fn).read_text()))
     def to_csv(self, fn, batches=False):
         "Write the per-epoch table (or the per-batch one, if `batches`) to the CSV file `fn` (atomically)."
         rows, keys = (self.batches, BATCH_KEYS) if batches else (self.epochs, EPOCH_KEYS)
@@ -107,4 +119,6 @@ class History:
         "The rows of a CSV file from `to_csv`, as dicts of numbers (`None` for empty cells)."
         with open(fn, newline='') as f: return [{k: _num(v) for k,v in r.items()} for r in csv.DictReader(f)]
     @classmethod
-    def from_csv(cls, fn, batches_fn=None): "A `History` from `to_csv` files: per epoch `fn`, per batch `batches_fn`."; return cls(cls.read_csv(fn), cls.read_csv(batches_fn) if batches_fn else None)
+    def from_csv(cls, fn, batches_fn=None):
+        "A `History` from `to_csv` files: per epoch `fn`, per batch `batches_fn`."; return cls(cls.read_csv(fn),
+                                                                                               cls.read_csv(batches_fn) if batches_fn else None)

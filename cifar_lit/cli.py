@@ -20,7 +20,8 @@ from .runs import compare_runs
 
 # %% ../nbs/21_cli.ipynb #90e3e82d
 def _resolve_job(args, env):
-    "The run of a distributed job: resolved by rank 0, which claims its folder, and sent to the others, each with its own device."
+    """The run of a distributed job: resolved by rank 0, which claims its folder, and sent to the others, each with its
+    own device."""
     dev, got = init_distributed(args.device, env), None
     if env.rank == 0:
         try: got = resolve(args).to_dict()  # plain types, to send
@@ -32,15 +33,17 @@ def _resolve_job(args, env):
 _SAID, _SAY_LOCK = [], threading.Lock()  # whether this process has named the rank that stopped the job
 
 def _say_stopped(gone, env, again):
-    "Name the ranks in `gone` that ended without saying why, once for the job (by the lowest rank left on this machine); whether any did."
+    """Name the ranks in `gone` that ended without saying why, once for the job (by the lowest rank left on this
+    machine); whether any did."""
     quiet = [r for r in gone if not said(r)]
     if not quiet: return False
     left = [r for r in local_ranks() if r not in stopped_ranks()]
     with _SAY_LOCK:  # the watching thread and the main one may both get here
         if _SAID or not left or env.rank != min(left): return True
         _SAID.append(quiet)
-        print(f"cifar_lit_train: rank{'s'*(len(quiet) > 1)} {', '.join(map(str, quiet))} of {env.world_size} stopped (the process ended: killed, or out "
-              f"of memory), so the job stopped; {again}", file=sys.stderr, flush=True)
+        print(f"cifar_lit_train: rank{'s'*(len(quiet) > 1)} {', '.join(map(str, quiet))} of {env.world_size} stopped "
+              f"(the process ended: killed, or out of memory), so the job stopped; {again}", file=sys.stderr,
+              flush=True)
     return True
 
 def _on_peer_stop(env, again):
@@ -51,32 +54,41 @@ def _on_peer_stop(env, again):
 
 # %% ../nbs/21_cli.ipynb #ece28e93
 def _stopped(e, env, again) -> int:
-    "Say why the run stopped (in a distributed job, once for the job) and return the exit status; an unexpected error is raised again."
+    """Say why the run stopped (in a distributed job, once for the job) and return the exit status; an unexpected error
+    is raised again."""
     if env is not None:
         mark_said()  # this process accounts for its own end: the others need not name it
         if _SAID: return 1  # the watching thread has named the rank that stopped the job
-        gone, wait = stopped_ranks(), not isinstance(e, (Terminated, KeyboardInterrupt, TrainingDiverged, CheckpointError, DistributedError))
-        for _ in range(30 if wait and not gone else 0): time.sleep(0.1); gone = stopped_ranks()  # a peer's end takes a moment to show
-        if gone and (_say_stopped(gone, env, again) or wait): return 1  # another process stopped the job: this one only followed
-    alike = not isinstance(e, OSError)  # every process meets these alike: rank 0 says them; a file error is this process's own
+        gone, wait = stopped_ranks(), not isinstance(e,
+                                                     (Terminated, KeyboardInterrupt, TrainingDiverged, CheckpointError,
+                                                      DistributedError))
+        # a peer's end takes a moment to show
+        for _ in range(30 if wait and not gone else 0): time.sleep(0.1); gone = stopped_ranks()
+        # another process stopped the job: this one only followed
+        if gone and (_say_stopped(gone, env, again) or wait): return 1
+    # every process meets these alike: rank 0 says them; a file error is this process's own
+    alike = not isinstance(e, OSError)
     if isinstance(e, Terminated): msg, code = f"stopped by {e}; {again}", 128 + 15  # as a shell reports it
     elif isinstance(e, KeyboardInterrupt): msg, code = f"interrupted by SIGINT (Ctrl-C); {again}", 130
     elif isinstance(e, TrainingDiverged):  # its settings cannot change on --resume: a new run with others can
-        msg, code = (f"{getattr(e, 'what', e)}: the run cannot go on with these settings; start it again in another --out with a lower --lr "
-                     f"(e.g. {getattr(e, 'lr', 0.2)/4:.3g}), --grad-clip 1 or --no-amp"), 1
+        msg, code = (f"{getattr(e, 'what', e)}: the run cannot go on with these settings; start it again in another "
+                     f"--out with a lower --lr (e.g. {getattr(e, 'lr', 0.2)/4:.3g}), --grad-clip 1 or --no-amp"), 1
     elif isinstance(e, (CheckpointError, DistributedError)): msg, code = f"error: {e}", 2
     elif isinstance(e, RunFolderGone): msg, code = f"error: {e}", 1
-    elif isinstance(e, OSError): msg, code = f"error: {e}; fix that, then {again}", 1  # a full disk, a folder that went away
+    # a full disk, a folder that went away
+    elif isinstance(e, OSError): msg, code = f"error: {e}; fix that, then {again}", 1
     else: raise e
     if env is None or env.rank == 0 or not alike:
-        print(f"cifar_lit_train: {'' if env is None or alike else f'rank {env.rank} of {env.world_size}: '}{msg}", file=sys.stderr)
+        print(f"cifar_lit_train: {'' if env is None or alike else f'rank {env.rank} of {env.world_size}: '}{msg}",
+              file=sys.stderr)
     return code
 
 # %% ../nbs/21_cli.ipynb #6faf6082
 def main(argv:list=None, # arguments (default: sys.argv[1:])
         ):
     "The console script `cifar_lit_train`: train a recipe end to end; under torchrun, one process of a distributed run."
-    with stop_on_sigterm(): _main(argv)  # SIGTERM stops it as Ctrl-C does, from the first line on (the decoding of the data too)
+    # SIGTERM stops it as Ctrl-C does, from the first line on (the decoding of the data too)
+    with stop_on_sigterm(): _main(argv)
 
 def _main(argv):
     env = None
@@ -91,7 +103,9 @@ def _main(argv):
         close_distributed(); return print(f"cifar_lit_train: {e}") if env is None or env.rank == 0 else None
     except KeyboardInterrupt as e:
         close_distributed()
-        print(f"cifar_lit_train: {f'stopped by {e}' if isinstance(e, Terminated) else 'interrupted by SIGINT (Ctrl-C)'} before training started", file=sys.stderr)
+        print("cifar_lit_train: "
+              f"{f'stopped by {e}' if isinstance(e, Terminated) else 'interrupted by SIGINT (Ctrl-C)'} before training "
+              "started", file=sys.stderr)
         sys.exit(128 + 15 if isinstance(e, Terminated) else 130)
     if argv is None and 'matplotlib.pyplot' not in sys.modules:  # as a console script: files only, no window
         import matplotlib; matplotlib.use('Agg')
@@ -110,8 +124,9 @@ if __name__ == '__main__' and not in_ipython(): main()  # python -m cifar_lit.cl
 def compare_main(argv:list=None, # arguments (default: sys.argv[1:])
                 ):
     "The console script `cifar_lit_compare`: `compare_runs`'s table on stdout, its figure in `--out`."
-    p = _Parser(prog='cifar_lit_compare', description="Compare training runs: test accuracy, test loss and LR per epoch on shared "
-                "axes, and a table of the settings that differ, the best and final test accuracy and the seconds per epoch.")
+    p = _Parser(prog='cifar_lit_compare', description="Compare training runs: test accuracy, test loss and LR per "
+                "epoch on shared axes, and a table of the settings that differ, the best and final test accuracy and "
+                "the seconds per epoch.")
     p.add_argument('runs', nargs='+', help="run folders: the --out of cifar_lit_train runs, finished or still training")
     p.add_argument('--labels', nargs='+', help="one name per run (default: the folder names)")
     p.add_argument('--out', default='compare.png', help="where to save the figure (default: compare.png)")
@@ -119,7 +134,8 @@ def compare_main(argv:list=None, # arguments (default: sys.argv[1:])
         args = p.parse_args(argv)
         import matplotlib; matplotlib.use('Agg')  # nothing is shown
         c = compare_runs(args.runs, args.labels)
-        out = args.out if Path(args.out).suffix else args.out + '.png'  # the name matplotlib writes: it adds .png to a bare name
+        # the name matplotlib writes: it adds .png to a bare name
+        out = args.out if Path(args.out).suffix else args.out + '.png'
         try: c.fig.savefig(out, dpi=100, bbox_inches='tight')
         except ValueError as e: raise ValueError(f"--out {out}: {e}") from None  # a format matplotlib does not write
     except (ValueError, OSError) as e:  # bad options, folders without a run, an --out that cannot be written

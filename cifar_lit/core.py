@@ -4,10 +4,11 @@
 
 # %% auto #0
 __all__ = ['get_device', 'set_seed', 'cpu_bf16', 'amp_default', 'get_rng_state', 'set_rng_state', 'Terminated', 'stop_on_sigterm',
-           'sharded', 'sum_shards']
+           'sharded', 'sum_shards', 'cpu_name', 'library_versions', 'code_version']
 
 # %% ../nbs/04_core.ipynb #968be866
-import os, random, signal, warnings, threading, contextlib
+import os, random, signal, platform, warnings, threading, subprocess, contextlib
+from pathlib import Path
 import numpy as np
 import torch, torch.distributed as dist
 from .data import albu_parts
@@ -16,17 +17,20 @@ from .data import albu_parts
 def _mps_ok(): return getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available()
 
 def get_device(device='auto', # 'auto' (CUDA, else MPS, else CPU), or a name such as 'cpu', 'cuda', 'cuda:1', 'mps'
-               mps:bool=True, # whether 'auto' may pick Apple's MPS (the batched loader and torchrun train on CUDA or the CPU)
+               # whether 'auto' may pick Apple's MPS (the batched loader and torchrun train on CUDA or the CPU)
+               mps:bool=True,
               ) -> torch.device:
     "The `torch.device` named by `device`; `'auto'` picks CUDA, then MPS, then the CPU."
     if isinstance(device, torch.device): return device
     if device in (None, 'auto'):
         return torch.device('cuda' if torch.cuda.is_available() else 'mps' if mps and _mps_ok() else 'cpu')
     try: d = torch.device(device)
-    except (RuntimeError, TypeError) as e: raise ValueError(f"Unknown device {device!r}: pass 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'") from e
+    except (RuntimeError, TypeError) as e:
+        raise ValueError(f"Unknown device {device!r}: pass 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'") from e
     if d.type == 'cuda' and not torch.cuda.is_available():
         raise RuntimeError(f"device={device!r} but CUDA is not available here: pass device='auto' or 'cpu'")
-    if d.type == 'mps' and not _mps_ok(): raise RuntimeError(f"device={device!r} but MPS is not available here: pass device='auto' or 'cpu'")
+    if d.type == 'mps' and not _mps_ok():
+        raise RuntimeError(f"device={device!r} but MPS is not available here: pass device='auto' or 'cpu'")
     return d
 
 # %% ../nbs/04_core.ipynb #acd25747
@@ -41,7 +45,8 @@ def set_seed(seed:int=42, # seed for random, numpy and torch (CPU and every GPU)
 
 # %% ../nbs/04_core.ipynb #ba3d3c63
 def cpu_bf16() -> bool:
-    "Whether this CPU computes bf16 natively (AVX-512 BF16 or AMX), by PyTorch's own checks; elsewhere bf16 is emulated, and slow."
+    """Whether this CPU computes bf16 natively (AVX-512 BF16 or AMX), by PyTorch's own checks; elsewhere bf16 is
+    emulated, and slow."""
     c = getattr(torch, 'cpu', None)
     return any(bool(getattr(c, f, lambda: False)()) for f in ('_is_avx512_bf16_supported', '_is_amx_tile_supported'))
 
@@ -80,7 +85,8 @@ def _set_loader_state(dl, st):
     for g, s in zip(_generators(dl), st['generators']): g.set_state(s)
     if 'state_dict' in st and hasattr(dl, 'load_state_dict'): dl.load_state_dict(st['state_dict'])
     objs = _augment_objs(dl)
-    if len(objs) != len(st['augment']): warnings.warn("The augmentation pipeline differs from the checkpoint's: its random state was not restored")
+    if len(objs) != len(st['augment']):
+        warnings.warn("The augmentation pipeline differs from the checkpoint's: its random state was not restored")
     else:
         for o, (g, p) in zip(objs, st['augment']): o.random_generator.bit_generator.state = g; o.py_random.setstate(p)
 
@@ -120,22 +126,28 @@ _STOPS = (signal.SIGINT, signal.SIGTERM)
 
 @contextlib.contextmanager
 def _hold_signals():
-    "Hold Ctrl-C (SIGINT) and SIGTERM until the block is done, then deliver the first: the block is never cut in the middle (main thread only)."
+    """Hold Ctrl-C (SIGINT) and SIGTERM until the block is done, then deliver the first: the block is never cut in the
+    middle (main thread only)."""
     if threading.current_thread() is not threading.main_thread(): yield; return
     got, old = [], {s: signal.getsignal(s) for s in _STOPS}
-    for s in _STOPS: signal.signal(s, lambda sig, frame: got.append((sig, frame)))  # a process forked in the block keeps it: it ignores both
+    # a process forked in the block keeps it: it ignores both
+    for s in _STOPS: signal.signal(s, lambda sig, frame: got.append((sig, frame)))
     try: yield
     finally:
         for s, h in old.items(): signal.signal(s, signal.SIG_DFL if h is None else h)
         if got:
             sig, frame = got[0]; h = old[sig]
-            if callable(h): h(sig, frame)  # Python's Ctrl-C handler raises KeyboardInterrupt, stop_on_sigterm's Terminated; Jupyter's interrupts the cell
+            # Python's Ctrl-C handler raises KeyboardInterrupt, stop_on_sigterm's Terminated; Jupyter's interrupts the
+            # cell
+            if callable(h): h(sig, frame)
             elif h == signal.SIG_DFL and sig == signal.SIGINT: raise KeyboardInterrupt
-            elif h == signal.SIG_DFL: os.kill(os.getpid(), sig)  # SIGTERM's default: the process ends, now that the block is done
+            # SIGTERM's default: the process ends, now that the block is done
+            elif h == signal.SIG_DFL: os.kill(os.getpid(), sig)
 
 @contextlib.contextmanager
 def stop_on_sigterm():
-    "Within the block (main thread only), SIGTERM raises `Terminated`, a `KeyboardInterrupt`: training stops at a safe point, as on Ctrl-C."
+    """Within the block (main thread only), SIGTERM raises `Terminated`, a `KeyboardInterrupt`: training stops at a safe
+    point, as on Ctrl-C."""
     if threading.current_thread() is not threading.main_thread(): yield; return
     def stop(sig, frame): raise Terminated(f"SIGTERM (signal {int(sig)})")
     old = signal.signal(signal.SIGTERM, stop)
@@ -143,12 +155,14 @@ def stop_on_sigterm():
     finally: signal.signal(signal.SIGTERM, signal.SIG_DFL if old is None else old)
 
 def _iter(dl):
-    "`iter(dl)` with Ctrl-C and SIGTERM held: the loader's workers start whole (a signal in a fork is lost, or leaves a lock taken) and leave stopping to this process."
+    """`iter(dl)` with Ctrl-C and SIGTERM held: the loader's workers start whole (a signal in a fork is lost, or leaves
+    a lock taken) and leave stopping to this process."""
     with _hold_signals(): return iter(dl)
 
 # %% ../nbs/04_core.ipynb #6876f6af
 def sharded(dl) -> bool:
-    "Whether the loader `dl` yields only this process's part of each batch (made with `shard=`, see the *Distributed* page)."
+    """Whether the loader `dl` yields only this process's part of each batch (made with `shard=`, see the *Distributed*
+    page)."""
     return getattr(dl, 'shard', None) is not None
 
 # %% ../nbs/04_core.ipynb #4bc1be41
@@ -159,3 +173,33 @@ def sum_shards(t:torch.Tensor, # numbers this process computed on its part of `d
     if not sharded(dl): return t
     t = t.clone(); dist.all_reduce(t)
     return t
+
+# %% ../nbs/04_core.ipynb #58b52cd4
+def cpu_name() -> str:
+    "The CPU's model name (Linux), else what `platform` knows."
+    try: return next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
+    except (OSError, StopIteration): return platform.processor() or platform.machine()
+
+# %% ../nbs/04_core.ipynb #9cfe2729
+def library_versions(dev:torch.device, # the run's device: on CUDA, its CUDA and cuDNN versions too
+                    ) -> dict:
+    "The versions of Python and the libraries a run uses."
+    import albumentations, cifar_lit
+    v = dict(python=platform.python_version(), torch=torch.__version__, numpy=np.__version__,
+             albumentations=albumentations.__version__, cifar_lit=cifar_lit.__version__)
+    try: import torchvision; v['torchvision'] = torchvision.__version__  # optional: only where it imports
+    except Exception: pass
+    if dev.type == 'cuda': v.update(cuda=torch.version.cuda, cudnn=torch.backends.cudnn.version())
+    return v
+
+# %% ../nbs/04_core.ipynb #d9d89fe8
+def code_version() -> dict:
+    "cifar_lit's version and, when it runs from a git checkout, the commit and whether tracked files differ from it."
+    import cifar_lit
+    v, root = dict(version=cifar_lit.__version__, commit=None, dirty=None), Path(cifar_lit.__file__).resolve().parent.parent
+    if (root/'.git').exists():
+        git = lambda *a: subprocess.run(['git', '-C', str(root), *a], capture_output=True, text=True, timeout=20,
+                                        check=True).stdout.strip()
+        try: v.update(commit=git('rev-parse', 'HEAD'), dirty=bool(git('status', '--porcelain', '--untracked-files=no')))
+        except (OSError, subprocess.SubprocessError): pass
+    return v

@@ -22,7 +22,8 @@ class DistributedError(RuntimeError):
 # %% ../nbs/17_distributed.ipynb #a70676d6
 @dataclass(frozen=True)
 class DistEnv:
-    "Where this process stands in a job torchrun started: its `rank` of `world_size`, its `local_rank` of `local_world_size` on this machine."
+    """Where this process stands in a job torchrun started: its `rank` of `world_size`, its `local_rank` of
+    `local_world_size` on this machine."""
     rank:int
     local_rank:int
     world_size:int
@@ -31,15 +32,20 @@ class DistEnv:
 # %% ../nbs/17_distributed.ipynb #c47c2ffd
 def dist_env(environ:dict=None, # the environment to read; None: os.environ
             ) -> DistEnv:
-    "The job torchrun started this process in, from the variables it sets (`RANK`, `LOCAL_RANK`, `WORLD_SIZE`, `LOCAL_WORLD_SIZE`); `None` for one process."
+    """The job torchrun started this process in, from the variables it sets (`RANK`, `LOCAL_RANK`, `WORLD_SIZE`,
+    `LOCAL_WORLD_SIZE`); `None` for one process."""
     e = os.environ if environ is None else environ
     if 'WORLD_SIZE' not in e: return None
-    try: env = DistEnv(*(int(e[k]) for k in ('RANK', 'LOCAL_RANK', 'WORLD_SIZE')), int(e.get('LOCAL_WORLD_SIZE', e['WORLD_SIZE'])))
+    try:
+        env = DistEnv(*(int(e[k]) for k in ('RANK', 'LOCAL_RANK', 'WORLD_SIZE')),
+                      int(e.get('LOCAL_WORLD_SIZE', e['WORLD_SIZE'])))
     except (KeyError, ValueError) as err:
-        raise DistributedError(f"WORLD_SIZE is set, but RANK, LOCAL_RANK or WORLD_SIZE is missing or not a whole number ({type(err).__name__}: "
-                               f"{err}): start the job with torchrun, which sets them all, or unset WORLD_SIZE for one process") from None
+        raise DistributedError("WORLD_SIZE is set, but RANK, LOCAL_RANK or WORLD_SIZE is missing or not a whole "
+                               f"number ({type(err).__name__}: {err}): start the job with torchrun, which sets them "
+                               "all, or unset WORLD_SIZE for one process") from None
     if not 0 <= env.rank < env.world_size or not 0 <= env.local_rank < env.local_world_size:
-        raise DistributedError(f"RANK {env.rank} of WORLD_SIZE {env.world_size} (LOCAL_RANK {env.local_rank} of {env.local_world_size}) is not a "
+        raise DistributedError(f"RANK {env.rank} of WORLD_SIZE {env.world_size} (LOCAL_RANK {env.local_rank} of "
+                               f"{env.local_world_size}) is not a "
                                "place in the job: start it with torchrun")
     return env if env.world_size > 1 else None  # torchrun --nproc_per_node 1: a plain run
 
@@ -47,10 +53,12 @@ def dist_env(environ:dict=None, # the environment to read; None: os.environ
 def check_gpus(procs:int, # processes torchrun started on this machine (LOCAL_WORLD_SIZE)
                gpus:int, # GPUs this machine has
               ):
-    "Raise `DistributedError` when a machine has fewer GPUs than the processes torchrun started on it: each process needs its own."
+    """Raise `DistributedError` when a machine has fewer GPUs than the processes torchrun started on it: each process
+    needs its own."""
     if procs <= gpus: return
-    raise DistributedError(f"torchrun started {procs} processes on this machine, which has {f'{gpus} GPU' + 's'*(gpus > 1) if gpus else 'no GPU'}: "
-                           + (f"pass --nproc_per_node {gpus} (one process per GPU)" if gpus else "pass --device cpu to train on the CPU (gloo)"))
+    fix = f"pass --nproc_per_node {gpus} (one process per GPU)" if gpus else "pass --device cpu to train on the CPU (gloo)"
+    raise DistributedError(f"torchrun started {procs} processes on this machine, which has "
+                           f"{f'{gpus} GPU' + 's'*(gpus > 1) if gpus else 'no GPU'}: {fix}")
 
 # %% ../nbs/17_distributed.ipynb #2cce7b65
 def is_distributed() -> bool:
@@ -77,18 +85,24 @@ _PEERS = []  # (pid, host name) of each rank, learnt when the group starts
 
 def init_distributed(device='auto', # 'auto' (CUDA if there is a GPU, else the CPU), 'cuda' or 'cpu'
                      env:DistEnv=None, # where this process stands; None: dist_env()
-                     timeout:float=1800, # seconds a process waits for the others (rank 0's LR range test, a slow checkpoint)
+                     # seconds a process waits for the others (rank 0's LR range test, a slow checkpoint)
+                     timeout:float=1800,
                     ) -> torch.device:
-    "Join the job torchrun started: NCCL on CUDA (each process the GPU of its `LOCAL_RANK`), gloo on the CPU; returns this process's device."
+    """Join the job torchrun started: NCCL on CUDA (each process the GPU of its `LOCAL_RANK`), gloo on the CPU; returns
+    this process's device."""
     env = env if env is not None else dist_env()
     if env is None: return get_device(device)
     want = get_device(device, mps=False) if device in (None, 'auto') else torch.device(device)
     if want.type == 'cuda':
-        if want.index is not None: raise DistributedError(f"--device {want}: under torchrun each process takes the GPU of its LOCAL_RANK: pass --device cuda")
+        if want.index is not None:
+            raise DistributedError(f"--device {want}: under torchrun each process takes the GPU of its LOCAL_RANK: "
+                                   "pass --device cuda")
         check_gpus(env.local_world_size, torch.cuda.device_count() if torch.cuda.is_available() else 0)
         dev = torch.device('cuda', env.local_rank); torch.cuda.set_device(dev)
     elif want.type == 'cpu': dev = want
-    else: raise DistributedError(f"--device {want}: several processes train on CUDA GPUs (NCCL) or on the CPU (gloo), not on {want.type}")
+    else:
+        raise DistributedError(f"--device {want}: several processes train on CUDA GPUs (NCCL) or on the CPU (gloo), "
+                               f"not on {want.type}")
     if not dist.is_initialized():
         dist.init_process_group('nccl' if dev.type == 'cuda' else 'gloo', timeout=datetime.timedelta(seconds=timeout))
     peers = [None]*env.world_size; dist.all_gather_object(peers, (os.getpid(), socket.gethostname()))
@@ -173,7 +187,8 @@ def _alive(pid):
     except PermissionError: return True
 
 def stopped_ranks() -> list:
-    "The ranks on this machine whose process has ended, by their process ids (those on other machines cannot be seen from here)."
+    """The ranks on this machine whose process has ended, by their process ids (those on other machines cannot be seen
+    from here)."""
     me, host = rank(), socket.gethostname()
     return [r for r, (pid, h) in enumerate(_PEERS) if r != me and h == host and not _alive(pid)]
 
@@ -203,10 +218,12 @@ def said(r:int) -> bool:
 def watch_peers(on_stop, # called once, from a thread, with the list of stopped ranks
                 every:float=0.5, # seconds between looks
                ) -> threading.Event:
-    "Watch the other processes of this machine from a daemon thread; call `on_stop(ranks)` when some have ended without saying why (`mark_said`). Set the returned event to stop watching."
+    """Watch the other processes of this machine from a daemon thread; call `on_stop(ranks)` when some have ended
+    without saying why (`mark_said`). Set the returned event to stop watching."""
     done = threading.Event()
     def watch():
         while not done.wait(every):
-            if gone := [r for r in stopped_ranks() if not said(r)]: on_stop(gone); return  # a process that finished its part has said so
+            # a process that finished its part has said so
+            if gone := [r for r in stopped_ranks() if not said(r)]: on_stop(gone); return
     threading.Thread(target=watch, daemon=True, name='cifar_lit-watch-peers').start()
     return done

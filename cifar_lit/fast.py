@@ -57,10 +57,12 @@ def _u8(fill, trunc=False):
     return np.clip(np.trunc(f) if trunc else np.rint(f), 0, 255).astype(np.uint8)
 
 def _send(t, dev):
-    "The CPU tensor `t` on `dev`; to CUDA from pinned memory, without waiting (`.to('cuda')` of pageable memory waits for the GPU's queue)."
+    """The CPU tensor `t` on `dev`; to CUDA from pinned memory, without waiting (`.to('cuda')` of pageable memory waits
+    for the GPU's queue)."""
     dev = torch.device(dev)
     if dev.type != 'cuda' or t.device.type != 'cpu': return t.to(dev)
-    return t.contiguous().pin_memory().to(dev, non_blocking=True)  # a strided view would be copied through pageable memory
+    # a strided view would be copied through pageable memory
+    return t.contiguous().pin_memory().to(dev, non_blocking=True)
 
 def _fill_like(f, x):
     "The fill `f` (3 uint8 levels) for batch `x`: one packed word for packed `[B,H,W]`, else a `[1,3,1,1]` float."
@@ -72,7 +74,8 @@ def _on(n, p, g): return torch.rand(n, generator=g) < p
 def _idx(m, dev): return _send(m.cpu().nonzero()[:, 0], dev)  # indices from a CPU mask
 
 class FastOp:
-    "Base of the batched ops: `sample` draws per-image parameters, `__call__` applies them, `replay` runs albumentations."
+    """Base of the batched ops: `sample` draws per-image parameters, `__call__` applies them, `replay` runs
+    albumentations."""
     key, packed = None, False  # name of the op's parameters; whether it works on packed pixels
     def __init__(self, src=(), # the albumentations transform(s) it stands for, run by replay
                 ): self.src = list(src)
@@ -262,7 +265,8 @@ class Rotate(FastOp):
                  src=(), # the albumentations transform(s) it stands for, run by replay
                 ):
         super().__init__(src)
-        if border not in _PADDING: raise ValueError(f"Rotate's border {border!r} has no fast equivalent: use one of {list(_PADDING)}")
+        if border not in _PADDING:
+            raise ValueError(f"Rotate's border {border!r} has no fast equivalent: use one of {list(_PADDING)}")
         self.limit, self.p, self.border, self.fill, self.mode = tuple(limit), p, border, _u8(fill), mode
     def _args(self): return dict(limit=self.limit, p=self.p, border=self.border)
     def sample(self, n, g):
@@ -274,11 +278,13 @@ class Rotate(FastOp):
         if not on.any(): return x
         f, i = (_fill_like(self.fill, x) if self.border == 'constant' else 0.), _idx(on, x.device)
         grid = _send(rotation_grid(angle[on], *x.shape[-2:]), x.device)
-        out = F.grid_sample(x.index_select(0, i) - f, grid, mode=self.mode, padding_mode=_PADDING[self.border], align_corners=True)
+        out = F.grid_sample(x.index_select(0, i) - f, grid, mode=self.mode, padding_mode=_PADDING[self.border],
+                            align_corners=True)
         return x.index_copy_(0, i, out.add_(f).round_().clamp_(0, 255))
     def replay(self, img, angle):
         t, c = self.src[0], fgeometric.center(img.shape[:2])
-        m = fgeometric.create_affine_transformation_matrix({'x': 0, 'y': 0}, {'x': 0, 'y': 0}, {'x': 1, 'y': 1}, float(angle), c)
+        m = fgeometric.create_affine_transformation_matrix({'x': 0, 'y': 0}, {'x': 0, 'y': 0}, {'x': 1, 'y': 1},
+                                                           float(angle), c)
         return t.apply(img, matrix=m, x_min=-1, x_max=-1, y_min=-1, y_max=-1, shape=img.shape)
 
 # %% ../nbs/14_fast.ipynb #8e5e7d4d

@@ -48,7 +48,8 @@ def gradcampp_weights(acts:torch.Tensor, # the layer's feature maps [B,C,h,w]
                       grads:torch.Tensor, # the gradient of each image's class score with respect to them
                       eps:float=1e-6, # keeps the denominator off zero
                      ) -> torch.Tensor:
-    "GradCAM++'s weight of each channel `[B,C]`: its positive gradients, each pixel's weighted by alpha (Chattopadhay et al. 2018, eq. 19)."
+    """GradCAM++'s weight of each channel `[B,C]`: its positive gradients, each pixel's weighted by alpha (Chattopadhay
+    et al. 2018, eq. 19)."""
     g2 = grads**2
     alpha = g2/(2*g2 + acts.sum((2, 3), keepdim=True)*g2*grads + eps)
     alpha = torch.where(grads != 0, alpha, 0.)
@@ -58,8 +59,10 @@ def gradcampp_weights(acts:torch.Tensor, # the layer's feature maps [B,C,h,w]
 @dataclass(frozen=True)
 class CamMethod:
     "An entry of `CAM_METHODS`: how one map per image `[B,h,w]` comes from a layer's feature maps `acts` `[B,C,h,w]`."
-    weights:Callable=None # weights(acts, grads) -> [B,C]: the map is the channels' sum weighted by them (GradCAM's kind); needs gradients
-    project:Callable=None # project(acts) -> [B,h,w]: the map from the feature maps alone, no backward pass (EigenCAM's kind)
+    # weights(acts, grads) -> [B,C]: the map is the channels' sum weighted by them (GradCAM's kind); needs gradients
+    weights:Callable=None
+    # project(acts) -> [B,h,w]: the map from the feature maps alone, no backward pass (EigenCAM's kind)
+    project:Callable=None
     def __post_init__(self):
         if (self.weights is None) == (self.project is None) or not callable(self.weights or self.project):
             raise TypeError("CamMethod: pass one function, weights=(acts, grads) -> [B,C] or project=(acts) -> [B,h,w]")
@@ -90,7 +93,8 @@ def register_cam(method, # a CamMethod, or a weights function (acts, grads) -> [
 
 # %% ../nbs/11_gradcam.ipynb #1ba7b88a
 class GradCAM:
-    "GradCAM heatmaps (or another of `CAM_METHODS`) of `target_layer` of `model`; call it on a batch, use it as a context manager to remove its hook."
+    """GradCAM heatmaps (or another of `CAM_METHODS`) of `target_layer` of `model`; call it on a batch, use it as a
+    context manager to remove its hook."""
     def __init__(self,
                  model:nn.Module, # The classifier (returns logits)
                  target_layer, # A submodule of model, or its dotted name such as 'layer3'
@@ -98,7 +102,9 @@ class GradCAM:
                  input_size=(1,3,32,32), # Input shape used to check the map size
                  method:str='gradcam', # How channels are weighed: a name in CAM_METHODS ('gradcam', 'gradcam++')
                 ):
-        if method not in CAM_METHODS: raise ValueError(f"Unknown CAM method {method!r}: use one of {', '.join(CAM_METHODS)}, or add yours with register_cam")
+        if method not in CAM_METHODS:
+            raise ValueError(f"Unknown CAM method {method!r}: use one of {', '.join(CAM_METHODS)}, or add yours with "
+                             "register_cam")
         self.model, self.method = model, method
         names = {m:n for n,m in model.named_modules()}
         if isinstance(target_layer, str):
@@ -109,7 +115,8 @@ class GradCAM:
             name = target_layer
         else:
             if target_layer not in names:
-                raise ValueError(f"target_layer {type(target_layer).__name__} is not a submodule of {type(model).__name__}")
+                raise ValueError(f"target_layer {type(target_layer).__name__} is not a submodule of "
+                                 f"{type(model).__name__}")
             layer, name = target_layer, names[target_layer]
         self.layer, self.layer_name = layer, name
         sizes = candidate_layers(model, input_size, depth=name.count('.')+1)
@@ -118,11 +125,12 @@ class GradCAM:
         if min(self.map_size) < min_size:
             ok = candidate_layers(model, input_size, min_size=min_size)
             h,w = self.map_size
-            raise ValueError(f"Layer {name!r} gives a {h}x{w} feature map for a {input_size[-2]}x{input_size[-1]} input, "
-                             f"under the {min_size}x{min_size} minimum for a meaningful CAM: use one of "
+            raise ValueError(f"Layer {name!r} gives a {h}x{w} feature map for a {input_size[-2]}x{input_size[-1]} "
+                             f"input, under the {min_size}x{min_size} minimum for a meaningful CAM: use one of "
                              + ', '.join(f"{k} ({a}x{b})" for k,(a,b) in ok.items()))
         self._acts, self._on = None, False
-        ref = weakref.ref(self)  # the hook holds this GradCAM weakly: deleted without remove(), it is collected and unhooks
+        # the hook holds this GradCAM weakly: deleted without remove(), it is collected and unhooks
+        ref = weakref.ref(self)
         def hook(m, inp, out):
             cam = ref()
             if cam is not None: cam._hook(m, inp, out)
@@ -138,7 +146,8 @@ class GradCAM:
     def __enter__(self): return self
     def __exit__(self, *args): self.remove()
     def __del__(self): self.remove()
-    def __repr__(self): return f"{type(self).__name__}({type(self.model).__name__}.{self.layer_name}, map {self.map_size[0]}x{self.map_size[1]}, {self.method})"
+    def __repr__(self):
+        return f"{type(self).__name__}({type(self.model).__name__}.{self.layer_name}, map {self.map_size[0]}x{self.map_size[1]}, {self.method})"
 
 # %% ../nbs/11_gradcam.ipynb #bb241b03
 class GradCAMPlusPlus(GradCAM):
@@ -152,7 +161,9 @@ def _targets(targets, out):
     if targets is None: return out.argmax(1)
     t = torch.as_tensor(targets, device=out.device).long().flatten()
     if t.numel() == 1: t = t.expand(n)
-    if len(t) != n: raise ValueError(f"targets has {len(t)} classes for a batch of {n} images: give one per image, one for all, or None")
+    if len(t) != n:
+        raise ValueError(f"targets has {len(t)} classes for a batch of {n} images: give one per image, one for all, or "
+                         "None")
     if ((t < 0) | (t >= c)).any(): raise ValueError(f"targets must be class indices in [0, {c}), got {t.tolist()}")
     return t
 
@@ -169,7 +180,8 @@ def __call__(self:GradCAM,
     self._on = True
     try:
         with eval_mode(m), torch.inference_mode(False), torch.set_grad_enabled(meth.grads), torch.autocast(p.device.type, enabled=False):
-            xi = x.detach().clone().to(p.device, torch.float32).requires_grad_(meth.grads)  # a graph even if params are frozen
+            # a graph even if params are frozen
+            xi = x.detach().clone().to(p.device, torch.float32).requires_grad_(meth.grads)
             out = m(xi).float()
             t = _targets(targets, out)
             a = self._acts
@@ -180,7 +192,8 @@ def __call__(self:GradCAM,
     self.empty = cam.flatten(1).amax(1) <= 0
     self.preds, self.targets, self.logits = out.argmax(1).detach(), t, out.detach()
     if self.empty.any():
-        warnings.warn(f"GradCAM on {self.layer_name}: no positive evidence for image(s) {self.empty.nonzero()[:,0].tolist()}, "
+        warnings.warn(f"GradCAM on {self.layer_name}: no positive evidence for image(s) "
+                      f"{self.empty.nonzero()[:,0].tolist()}, "
                       "their heatmaps are all zero (see .empty)")
     low = _scale(cam)
     up = F.interpolate(low[:,None], size=x.shape[-2:], mode='bilinear', align_corners=False)[:,0]
@@ -199,7 +212,8 @@ def plot_gradcam(model:nn.Module, # The classifier
                  method:str='gradcam', # The CAM method, a name in CAM_METHODS ('gradcam', 'gradcam++')
                 )->Figure:
     "Each image of `mis` with GradCAM overlays of `layers` for its predicted and/or true class, titled `pred / actual`."
-    import matplotlib.pyplot as plt  # pyplot picks a backend: imported when a figure is made, so a script can choose first
+    # pyplot picks a backend: imported when a figure is made, so a script can choose first
+    import matplotlib.pyplot as plt
     kinds = {'pred': ['pred'], 'true': ['true'], 'both': ['pred', 'true']}
     if which not in kinds: raise ValueError(f"which={which!r}: use 'pred', 'true' or 'both'")
     layers = layers if isinstance(layers, (list, tuple)) else [layers]
@@ -241,5 +255,6 @@ def plot_gradcam(self:Learner,
                  n:int=10, # how many, when `mis` is None
                  **kwargs, # layers, which, method...: as plot_gradcam takes them
                 )->Figure:
-    "`plot_gradcam` of the learner's model: on its device, the first `n` misclassified test images unless `mis` is given."
+    """`plot_gradcam` of the learner's model: on its device, the first `n` misclassified test images unless `mis` is
+    given."""
     return plot_gradcam(self.model, self.misclassified(n) if mis is None else mis, **kwargs)

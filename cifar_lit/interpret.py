@@ -19,7 +19,8 @@ from .learner import Learner
 # %% ../nbs/10_interpret.ipynb #16216d15
 class Preds:
     "Predictions over a dataset: `probs` [N,C], predicted class `preds`, true class `targets` and dataset index `idxs`."
-    def __init__(self, probs, preds, targets, idxs): self.probs,self.preds,self.targets,self.idxs = probs,preds,targets,idxs
+    def __init__(self, probs, preds, targets, idxs):
+        self.probs,self.preds,self.targets,self.idxs = probs,preds,targets,idxs
     def __len__(self): return len(self.preds)
     @property
     def correct(self): "Boolean mask of the right predictions."; return self.preds == self.targets
@@ -42,7 +43,8 @@ def get_preds(model, # Classifier returning logits
               amp:bool=False, # autocast, as the Learner evaluates with amp (its learn.amp)
               channels_last:bool=False, # channels-last inputs (the Learner's learn.channels_last)
               amp_dtype=torch.bfloat16, # the autocast type (the Learner's learn.amp_dtype)
-              tta:int=0, # test-time augmentation: 0 none, 1 with mirror images, 2 also shifted (cifar_lit.models.TTA_LEVELS)
+              # test-time augmentation: 0 none, 1 with mirror images, 2 also shifted (cifar_lit.models.TTA_LEVELS)
+              tta:int=0,
              )->Preds:
     "Softmax probabilities, predicted and true classes and dataset indices of all images in `dl`, without autograd."
     how = _shuffled(dl)
@@ -57,7 +59,8 @@ def get_preds(model, # Classifier returning logits
 
 # %% ../nbs/10_interpret.ipynb #f2f8776e
 class Misclassified:
-    "Misclassified images: normalised `x` [n,3,H,W], displayable `images` [n,H,W,3], `preds`, `targets`, `confs`, `idxs`."
+    """Misclassified images: normalised `x` [n,3,H,W], displayable `images` [n,H,W,3], `preds`, `targets`, `confs`,
+    `idxs`."""
     def __init__(self, x, images, preds, targets, confs, idxs, classes):
         self.x,self.images,self.preds,self.targets,self.confs,self.idxs,self.classes = x,images,preds,targets,confs,idxs,classes
     def __len__(self): return len(self.idxs)
@@ -81,7 +84,8 @@ def misclassified(p:Preds, # Output of get_preds
                   actual:str|int=None, # Only mistakes whose true class is this (name or index)
                   classes=CIFAR10_CLASSES, # Class names
                  )->Misclassified:
-    "The `n` misclassified images of `ds` chosen `by` order, optionally only those predicted `pred` whose truth is `actual`."
+    """The `n` misclassified images of `ds` chosen `by` order, optionally only those predicted `pred` whose truth is
+    `actual`."""
     if by not in ('first', 'confident'): raise ValueError(f"by={by!r}: use 'first' or 'confident'")
     classes = tuple(classes)
     pred, actual = _cls(pred, classes), _cls(actual, classes)
@@ -120,8 +124,10 @@ def get_preds(self:Learner,
               dl=None, # a loader in dataset order; None: the learner's test loader
               tta:int=0, # test-time augmentation level (cifar_lit.models.TTA_LEVELS)
              ) -> Preds:
-    "`get_preds` of the learner's model on `dl` (default: its test loader), on its device, in its precision and memory format."
-    return get_preds(self.model, self.dls.test if dl is None else dl, self.device, self.amp, self.channels_last, self.amp_dtype, tta)
+    """`get_preds` of the learner's model on `dl` (default: its test loader), on its device, in its precision and memory
+    format."""
+    return get_preds(self.model, self.dls.test if dl is None else dl, self.device, self.amp, self.channels_last,
+                     self.amp_dtype, tta)
 
 # %% ../nbs/10_interpret.ipynb #71d5b286
 @patch

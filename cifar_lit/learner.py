@@ -50,9 +50,11 @@ class TrainingDiverged(FloatingPointError):
     "The loss became NaN or infinite; training stopped."
 
 def _as_dls(dls):
-    if isinstance(dls, (tuple, list)): return SimpleNamespace(train=dls[0], valid=None, test=dls[1] if len(dls) > 1 else None)
+    if isinstance(dls, (tuple, list)):
+        return SimpleNamespace(train=dls[0], valid=None, test=dls[1] if len(dls) > 1 else None)
     if isinstance(dls, dict): return SimpleNamespace(train=dls['train'], valid=dls.get('valid'), test=dls.get('test'))
-    if not hasattr(dls, 'train'): raise TypeError("dls must have .train (and .test, .valid) loaders, or be a (train, test) pair")
+    if not hasattr(dls, 'train'):
+        raise TypeError("dls must have .train (and .test, .valid) loaders, or be a (train, test) pair")
     for k in ('valid', 'test'):
         if not hasattr(dls, k): setattr(dls, k, None)
     return dls
@@ -61,9 +63,11 @@ def _own_optimizer(opt, model):
     "`opt`, checked to optimise `model`'s parameters, its state moved to where the model now is"
     mine = {id(p) for p in model.parameters()}
     if any(id(p) not in mine for g in opt.param_groups for p in g['params']):
-        raise ValueError(f"opt= is a {type(opt).__name__} over parameters that are not the model's: build it from model.parameters()")
+        raise ValueError(f"opt= is a {type(opt).__name__} over parameters that are not the model's: build it from "
+                         "model.parameters()")
     if any(torch.is_tensor(t) and t.ndim and t.device != p.device for p, st in opt.state.items() for t in st.values()):
-        opt.load_state_dict(opt.state_dict())  # the state follows the model to its device: torch casts it to each parameter's
+        # the state follows the model to its device: torch casts it to each parameter's
+        opt.load_state_dict(opt.state_dict())
     return opt
 
 # %% ../nbs/07_learner.ipynb #35d9eb02
@@ -137,9 +141,11 @@ def _live(self:Learner): return self.progress == 'bar' or (self.progress == 'aut
 
 @patch
 def _to(self:Learner, xb, yb):
-    "The batch on the device: inputs (a tensor, or tuples, lists and dicts of them, as the model takes them) and targets."
+    """The batch on the device: inputs (a tensor, or tuples, lists and dicts of them, as the model takes them) and
+    targets."""
     xb, yb = to_device(xb, self.device, self.non_blocking), to_device(yb, self.device, self.non_blocking)
-    if self.channels_last and isinstance(xb, torch.Tensor) and xb.ndim == 4: xb = xb.contiguous(memory_format=torch.channels_last)
+    if self.channels_last and isinstance(xb, torch.Tensor) and xb.ndim == 4:
+        xb = xb.contiguous(memory_format=torch.channels_last)
     return xb, yb
 
 @patch
@@ -155,7 +161,8 @@ def _sync_time(self:Learner):
 
 @patch
 def _projection(self:Learner, per_batch, n):
-    "The projected cost of the rest of the run from `per_batch` seconds per training batch; `None` for runs under 2 minutes."
+    """The projected cost of the rest of the run from `per_batch` seconds per training batch; `None` for runs under 2
+    minutes."""
     left = (self.epochs or 1) - self.epoch + 1  # epochs still to train, the current one included
     if per_batch*n*left < 120: return None
     return (f"Projected: {per_batch*n:.0f} s of training per epoch ({per_batch:.2f} s per batch of {n}), about "
@@ -177,7 +184,8 @@ def _step(self:Learner):
 def train_epoch(self:Learner,
                 epoch:int, # the epoch's number (from 1), for the log and the history
                ):
-    "Train one epoch, announcing `before_train`, `before_batch`, `after_batch`, `after_train`; returns `(mean loss, accuracy %)`."
+    """Train one epoch, announcing `before_train`, `before_batch`, `after_batch`, `after_train`; returns `(mean loss,
+    accuracy %)`."""
     self.model.train()
     self.epoch, self.n_iter, self.iter, n = epoch, len(self.dls.train), -1, self.accumulate
     self._event('before_train')
@@ -187,7 +195,8 @@ def train_epoch(self:Learner,
         with self._autocast(): self.pred = self.fwd(self.xb); self.loss = self.loss_func(self.pred, self.yb)
         if self.iter % n == 0: self.opt.zero_grad(set_to_none=True)  # the first batch of a step
         self.scaler.scale(self.loss if n == 1 else self.loss/n).backward()
-        if (self.iter + 1) % n == 0 or self.iter == self.n_iter - 1: self._step()  # the last batch of a step, or of the epoch
+        # the last batch of a step, or of the epoch
+        if (self.iter + 1) % n == 0 or self.iter == self.n_iter - 1: self._step()
         self._event('after_batch')
     if self.iter < 0: raise ValueError("The training loader yielded no batch: give it at least one batch of data")
     self._event('after_train')
@@ -199,15 +208,18 @@ def train_epoch(self:Learner,
 @torch.no_grad()
 def evaluate(self:Learner,
              dl:Iterable=None, # a loader of (x, y) batches; None: the test loader
-             tta:int=0, # test-time augmentation, a level of cifar_lit.models.TTA_LEVELS (1: with mirror images, 2: also shifted)
+             # test-time augmentation, a level of cifar_lit.models.TTA_LEVELS (1: with mirror images, 2: also shifted)
+             tta:int=0,
             ):
     "Mean loss, correct count and size of `dl` (default: the test loader), in eval mode."
     dl = self.dls.test if dl is None else dl
     tot, correct, n = torch.zeros((), device=self.device), torch.zeros((), dtype=torch.long, device=self.device), 0
-    for out, yb in eval_batches(self.fwd, _iter(dl), self.device, self.amp, self.amp_dtype, self.channels_last, self.non_blocking, tta):
+    for out, yb in eval_batches(self.fwd, _iter(dl), self.device, self.amp, self.amp_dtype, self.channels_last,
+                                self.non_blocking, tta):
         tot += self.loss_func(out, yb)*len(yb); correct += (out.argmax(1) == yb).sum(); n += len(yb)
     if sharded(dl):  # each process evaluated its part: the sums over all of them, as one process would have them
-        tot, correct, n = sum_shards(torch.stack([tot.double(), correct.double(), torch.tensor(float(n), device=tot.device)]), dl).tolist()
+        tot, correct, n = sum_shards(torch.stack([tot.double(), correct.double(),
+                                                  torch.tensor(float(n), device=tot.device)]), dl).tolist()
         correct, n = int(correct), int(n)
     else: tot, correct = tot.item(), correct.item()
     if n == 0: raise ValueError("The evaluation loader yielded no batch: give it at least one image")
@@ -221,7 +233,8 @@ def _loaders(self:Learner): return [d for d in (self.dls.train, self.dls.valid, 
 
 @patch
 def state_dict(self:Learner) -> dict:
-    "Model, optimizer, scheduler, scaler, epoch, history and RNG states, and those of callbacks that have one, as tensors and plain types."
+    """Model, optimizer, scheduler, scaler, epoch, history and RNG states, and those of callbacks that have one, as
+    tensors and plain types."""
     return dict(model=self.model.state_dict(), opt=self.opt.state_dict(), sched=_state(self.sched),
                 scaler=self.scaler.state_dict() if self.scaler.is_enabled() else None, epoch=self.epoch,
                 epochs=self.epochs, best=self.best, history=self.history.to_dict(),
@@ -332,14 +345,17 @@ class Callback:
         f = getattr(self, event, None)
         if f is not None: f()
     def check(self, model:nn.Module):
-        "Raise `ValueError` if this callback cannot train `model`: a run asks before it writes anything (`model` may be on the meta device)."
+        """Raise `ValueError` if this callback cannot train `model`: a run asks before it writes anything (`model` may
+        be on the meta device)."""
     def __repr__(self): return type(self).__name__
 
 def _check_cbs(cbs):
     cbs = list(cbs or [])
     for cb in cbs:
-        if isinstance(cb, type) and issubclass(cb, Callback): raise TypeError(f"cbs= got the class {cb.__name__}: pass an instance, {cb.__name__}()")
-        if not isinstance(cb, Callback): raise TypeError(f"cbs= got {cb!r}, which is not a Callback: subclass cifar_lit.learner.Callback")
+        if isinstance(cb, type) and issubclass(cb, Callback):
+            raise TypeError(f"cbs= got the class {cb.__name__}: pass an instance, {cb.__name__}()")
+        if not isinstance(cb, Callback):
+            raise TypeError(f"cbs= got {cb!r}, which is not a Callback: subclass cifar_lit.learner.Callback")
     return cbs
 
 def _sorted_cbs(learn):
@@ -349,15 +365,18 @@ def _sorted_cbs(learn):
 
 # %% ../nbs/07_learner.ipynb #8c0523af
 class LRSchedule(Callback):
-    "Step `learn.sched` as its `Schedule` says: after each batch, after each epoch, or after each epoch on the validation (else test, else train) loss."
+    """Step `learn.sched` as its `Schedule` says: after each batch, after each epoch, or after each epoch on the
+    validation (else test, else train) loss."""
     order = -30
     def after_batch(self):
         l = self.learn
-        if l.sched_step == 'batch' and ((l.iter + 1) % l.accumulate == 0 or l.iter == l.n_iter - 1): l.sched.step()  # once per optimizer step
+        # once per optimizer step
+        if l.sched_step == 'batch' and ((l.iter + 1) % l.accumulate == 0 or l.iter == l.n_iter - 1): l.sched.step()
     def after_epoch(self):
         s, rec, how = self.learn.sched, self.learn.rec, self.learn.sched_step
         if how == 'epoch': s.step()
-        elif how == 'metric': s.step(next(rec[k] for k in ('valid_loss', 'test_loss', 'train_loss') if rec[k] is not None))
+        elif how == 'metric':
+            s.step(next(rec[k] for k in ('valid_loss', 'test_loss', 'train_loss') if rec[k] is not None))
 
 # %% ../nbs/07_learner.ipynb #6f52fb94
 class Recorder(Callback):
@@ -404,7 +423,8 @@ class Recorder(Callback):
 
 # %% ../nbs/07_learner.ipynb #c1a8d2e7
 class StopOnNaN(Callback):
-    "Raise `TrainingDiverged` at the first NaN or infinite loss the recorder reads, naming the epoch, the batch and the LR."
+    """Raise `TrainingDiverged` at the first NaN or infinite loss the recorder reads, naming the epoch, the batch and
+    the LR."""
     order = -19
     def after_batch(self):
         l = self.learn
@@ -412,24 +432,29 @@ class StopOnNaN(Callback):
             if math.isfinite(r['loss']): continue
             where = f" The last good checkpoint is {l.out/'last.pt'}." if l.out and (l.out/'last.pt').exists() else ''
             what = f"Loss is {r['loss']} at epoch {r['epoch']}, batch {r['batch']} (lr={r['lr']:.4g})"
-            e = TrainingDiverged(f"{what}: lower the learning rate (see the LR finder), set grad_clip=, or turn amp off.{where}")
+            e = TrainingDiverged(f"{what}: lower the learning rate (see the LR finder), set grad_clip=, or turn amp "
+                                 f"off.{where}")
             e.what, e.lr = what, r['lr']; raise e  # for a front end that names its own options
     after_train = after_batch
 
 # %% ../nbs/07_learner.ipynb #ce303771
 class ProgressLog(Callback):
-    "The assignments' log: `EPOCH:` lines, the batch bar (live) or its final state (a line), evaluation lines, LR changes, the projected cost."
+    """The assignments' log: `EPOCH:` lines, the batch bar (live) or its final state (a line), evaluation lines, LR
+    changes, the projected cost."""
     order, first, projected, bar = -10, 1, False, None
     def before_fit(self): self.first, self.projected, self.bar = self.learn.epoch+1, False, None
     def before_epoch(self): self.learn._print(f"EPOCH: {self.learn.epoch} (lr={_fmt_lr(self.learn.lr)})")
     def before_train(self):
         l = self.learn
-        self.bar = tqdm(total=l.n_iter, file=sys.stdout, dynamic_ncols=True, mininterval=0.5, leave=True) if l._live() else None
+        self.bar = tqdm(total=l.n_iter, file=sys.stdout, dynamic_ncols=True, mininterval=0.5,
+                        leave=True) if l._live() else None
         self.t0 = time.time()
     def after_batch(self):
         l, r = self.learn, self.learn.recorder
-        if l.iter == 1 and not self.projected: self.t_warm = l._sync_time()  # the first two batches pay for worker start-up and warm-up
-        if r.new and self.bar is not None: self.bar.set_description(batch_desc(r.last, l.iter, r.acc), refresh=False); self.bar.update(l.iter+1-self.bar.n)
+        # the first two batches pay for worker start-up and warm-up
+        if l.iter == 1 and not self.projected: self.t_warm = l._sync_time()
+        if r.new and self.bar is not None:
+            self.bar.set_description(batch_desc(r.last, l.iter, r.acc), refresh=False); self.bar.update(l.iter+1-self.bar.n)
         if not self.projected and l.iter >= 2 and (l.iter+1 == min(l.n_iter, 12) or l.iter == l.n_iter-1):
             self.projected = True
             msg = l._projection((l._sync_time()-self.t_warm)/(l.iter-1), l.n_iter)
@@ -437,24 +462,29 @@ class ProgressLog(Callback):
     def after_train(self):
         l, r = self.learn, self.learn.recorder
         desc = batch_desc(r.last, l.iter, r.acc)
-        if self.bar is not None: self.bar.set_description(desc, refresh=False); self.bar.update(l.iter+1-self.bar.n); self._close()
+        if self.bar is not None:
+            self.bar.set_description(desc, refresh=False); self.bar.update(l.iter+1-self.bar.n); self._close()
         else: l._print(tqdm.format_meter(l.iter+1, l.n_iter, time.time()-self.t0, prefix=desc))
-    def after_eval(self): self.learn._print(eval_line('Validation' if self.learn.eval_name == 'valid' else 'Test', *self.learn.eval_res))
+    def after_eval(self):
+        self.learn._print(eval_line('Validation' if self.learn.eval_name == 'valid' else 'Test', *self.learn.eval_res))
     def after_epoch(self):
         l, rec = self.learn, self.learn.rec
-        if l.lr != rec['lr'] and l.epoch < l.epochs: l._print(f"Learning rate: {_fmt_lr(rec['lr'])} -> {_fmt_lr(l.lr)} ({type(l.sched).__name__})")
+        if l.lr != rec['lr'] and l.epoch < l.epochs:
+            l._print(f"Learning rate: {_fmt_lr(rec['lr'])} -> {_fmt_lr(l.lr)} ({type(l.sched).__name__})")
         left = rec['seconds']*(l.epochs-l.epoch)
         if l.epoch == self.first and left >= 120:
-            when = time.strftime(' (done around %H:%M)', time.localtime(time.time()+left)) if left < 1e9 else ''  # else past year 2057
-            l._print(f"Epoch {l.epoch} took {rec['seconds']:.0f} s with evaluation: about {_hms(left)} for the {l.epochs-l.epoch} "
-                     f"epoch{'s'*(l.epochs-l.epoch > 1)} to go{when}")
+            # else past year 2057
+            when = time.strftime(' (done around %H:%M)', time.localtime(time.time()+left)) if left < 1e9 else ''
+            l._print(f"Epoch {l.epoch} took {rec['seconds']:.0f} s with evaluation: about {_hms(left)} for the "
+                     f"{l.epochs-l.epoch} epoch{'s'*(l.epochs-l.epoch > 1)} to go{when}")
     def _close(self):
         if self.bar is not None: self.bar.close(); self.bar = None
     after_fit = _close  # a fit cancelled mid-epoch leaves no open bar
 
 # %% ../nbs/07_learner.ipynb #dd401d67
 class Checkpoints(Callback):
-    "Write `last.pt` to `learn.out` after each epoch, and `best.pt` when the chosen accuracy improves; nothing without `out`."
+    """Write `last.pt` to `learn.out` after each epoch, and `best.pt` when the chosen accuracy improves; nothing without
+    `out`."""
     order = -5
     def after_epoch(self):
         l = self.learn
@@ -462,6 +492,7 @@ class Checkpoints(Callback):
         st = l.state_dict()
         if l.best['epoch'] == l.epoch:
             save_checkpoint(st, l.out/'best.pt')
-            l._print(f"{'Validation' if l.best['metric'] == 'valid_acc' else 'Test'} accuracy {l.best['acc']:.2f}% is the best so far: saved {l.out/'best.pt'}")
+            l._print(f"{'Validation' if l.best['metric'] == 'valid_acc' else 'Test'} accuracy {l.best['acc']:.2f}% is "
+                     f"the best so far: saved {l.out/'best.pt'}")
         save_checkpoint(st, l.out/'last.pt')
 

@@ -11,8 +11,8 @@ import numpy as np
 from typing import Callable
 import torch
 from torch.utils.data import DataLoader
-from .data import (load_cifar10, split_indices, CIFAR10Dataset, SeededSampler, DataLoaders, seed_pipeline, seed_worker,
-                            default_num_workers, shard_slice)
+from .data import (load_cifar10, split_indices, CIFAR10Dataset, SeededSampler, DataLoaders, seed_pipeline,
+                            seed_worker, default_num_workers, shard_slice)
 from .core import get_device
 from .fast import FastAug, fast_aug, pack, _send
 

@@ -16,17 +16,20 @@ from .registry import Registry
 # %% ../nbs/08_loggers.ipynb #37024b9f
 def _summary_writer():
     try: from torch.utils.tensorboard import SummaryWriter
-    except Exception as e:  # not there, or there and broken (a missing or mismatched dependency): the message says which
+    # not there, or there and broken (a missing or mismatched dependency): the message says which
+    except Exception as e:
         if isinstance(e, ModuleNotFoundError) and e.name in ('tensorboard', 'torch.utils.tensorboard'):
-            raise ImportError('TensorBoard is not installed: pip install "cifar_lit[tensorboard]" (or pip install tensorboard)') from None
+            raise ImportError('TensorBoard is not installed: pip install "cifar_lit[tensorboard]" (or pip install '
+                              'tensorboard)') from None
         why = ' '.join(f"{type(e).__name__}: {e}".split())[:200]
-        raise ImportError(f'TensorBoard is installed but does not import ({why}): repair it (pip install --force-reinstall '
-                          'tensorboard), or log without it') from None
+        raise ImportError(f'TensorBoard is installed but does not import ({why}): repair it (pip install '
+                          '--force-reinstall tensorboard), or log without it') from None
     _quiet_writer_threads()
     return SummaryWriter
 
 def _quiet_writer_threads():
-    "Print no traceback for TensorBoard's writer thread: what ends it (a full disk) is raised again in the main thread, at its next write."
+    """Print no traceback for TensorBoard's writer thread: what ends it (a full disk) is raised again in the main
+    thread, at its next write."""
     hook = threading.excepthook
     if getattr(hook, 'cifar_lit', False): return
     def quiet(args):
@@ -96,14 +99,18 @@ class Logger(Callback):
 
 
 # %% ../nbs/08_loggers.ipynb #e94d3a86
-def _tb_error(e, d): return OSError(e.errno, f"TensorBoard could not write its event files in {d or 'runs/'}: {e.strerror or e}")
+def _tb_error(e, d):
+    return OSError(e.errno, f"TensorBoard could not write its event files in {d or 'runs/'}: {e.strerror or e}")
 
 class TensorBoardLog(Logger):
-    "Write TensorBoard event files: each batch's loss and LR, each epoch's record, the hyperparameters with the final metrics, images."
+    """Write TensorBoard event files: each batch's loss and LR, each epoch's record, the hyperparameters with the final
+    metrics, images."""
     folder, about = 'tb', 'TensorBoard event files (needs: pip install "cifar_lit[tensorboard]")'
     def __init__(self,
-                 log_dir:str|Path=None, # the folder of the event files; None: tb in the learner's out, else TensorBoard's runs/<date>_<host>
-                 hparams:dict=None, # the hyperparameters to record (plain values); None: the learner's model, optimizer, LR, schedule...
+                 # the folder of the event files; None: tb in the learner's out, else TensorBoard's runs/<date>_<host>
+                 log_dir:str|Path=None,
+                 # the hyperparameters to record (plain values); None: the learner's model, optimizer, LR, schedule...
+                 hparams:dict=None,
                 ): super().__init__(log_dir, hparams); self.writer = None
     def open(self, purge_step:int=None):
         if self.writer is None:
@@ -153,11 +160,13 @@ def _csv_row(r):
     except ValueError: return False
 
 class CSVLog(Logger):
-    "Write `scalars.csv` (tag, step, value: a row per value, as it is logged) and `hparams.csv` (name, value) to a folder, `csv` in the learner's out."
+    """Write `scalars.csv` (tag, step, value: a row per value, as it is logged) and `hparams.csv` (name, value) to a
+    folder, `csv` in the learner's out."""
     folder, about = 'csv', 'scalars.csv and hparams.csv'
     def __init__(self,
                  log_dir:str|Path=None, # the folder of the files; None: csv in the learner's out
-                 hparams:dict=None, # the hyperparameters to record (plain values); None: the learner's model, optimizer, LR, schedule...
+                 # the hyperparameters to record (plain values); None: the learner's model, optimizer, LR, schedule...
+                 hparams:dict=None,
                 ): super().__init__(log_dir, hparams); self.f = None
     def open(self, purge_step:int=None):
         if self.f is not None: return self.f
@@ -190,15 +199,19 @@ class CSVLog(Logger):
 def _check_logger(cls):
     "`cls` if it is a `Logger` that a run can make; else the error that says what it lacks."
     name = getattr(cls, '__name__', repr(cls))
-    if not (isinstance(cls, type) and issubclass(cls, Logger)): raise TypeError(f"{name} is not a Logger: subclass cifar_lit.loggers.Logger")
+    if not (isinstance(cls, type) and issubclass(cls, Logger)):
+        raise TypeError(f"{name} is not a Logger: subclass cifar_lit.loggers.Logger")
     if not (isinstance(cls.folder, str) and cls.folder.isidentifier()):
-        raise ValueError(f"{name}.folder is {cls.folder!r}: set folder, the name of its folder in a run's folder, e.g. folder = 'jsonl'")
+        raise ValueError(f"{name}.folder is {cls.folder!r}: set folder, the name of its folder in a run's folder, e.g. "
+                         "folder = 'jsonl'")
     try: inspect.signature(cls).bind(log_dir='.', hparams={})
-    except TypeError: raise TypeError(f"{name}(log_dir=, hparams=) does not bind: take Logger's two arguments") from None
+    except TypeError:
+        raise TypeError(f"{name}(log_dir=, hparams=) does not bind: take Logger's two arguments") from None
     return cls
 
 LOGGERS = Registry('logger', 'cifar_lit.loggers.LOGGERS', check=_check_logger,
-                   own=dict(tensorboard=TensorBoardLog, csv=CSVLog))  # name -> Logger class; cifar_lit_train --log chooses from it
+                   # name -> Logger class; cifar_lit_train --log chooses from it
+                   own=dict(tensorboard=TensorBoardLog, csv=CSVLog))
 
 def register_logger(cls, # a Logger subclass
                     name:str=None, # the name --log uses; None: cls.__name__

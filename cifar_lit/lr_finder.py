@@ -117,7 +117,8 @@ def _check_args(num_iter, step_mode, smooth_f, accumulation_steps, starts, end_l
                          "pass num_iter>=2 (100 is usual)")
     if not isinstance(accumulation_steps, int) or accumulation_steps < 1:
         raise ValueError(f"accumulation_steps={accumulation_steps!r}: pass a whole number >= 1 (1: no accumulation)")
-    if not 0 <= smooth_f < 1: raise ValueError(f"smooth_f={smooth_f!r} is outside [0, 1): pass 0 for no smoothing (0.05 is usual)")
+    if not 0 <= smooth_f < 1:
+        raise ValueError(f"smooth_f={smooth_f!r} is outside [0, 1): pass 0 for no smoothing (0.05 is usual)")
     if step_mode == 'exp' and min(starts) <= 0:
         raise ValueError(f"start_lr={min(starts)}: an exponential schedule needs start_lr > 0; pass e.g. start_lr=1e-7")
     if end_lr <= max(starts):
@@ -126,7 +127,8 @@ def _check_args(num_iter, step_mode, smooth_f, accumulation_steps, starts, end_l
 
 # %% ../nbs/09_lr_finder.ipynb #a5a1cec7
 class RangeTest(Callback):
-    "The range test as a callback of `Learner.fit`: each step's LR from `lrs`, the step's loss recorded (smoothed), the fit ended once it diverges."
+    """The range test as a callback of `Learner.fit`: each step's LR from `lrs`, the step's loss recorded (smoothed),
+    the fit ended once it diverges."""
     order = -25  # before the Recorder: a diverged step is not recorded, and a nan ends the test, not the run
     def __init__(self, lrs:list, # for each param group, the LR of each step
                  val_loader:Iterable=None, # if given, a step's loss is the mean loss over it
@@ -138,14 +140,16 @@ class RangeTest(Callback):
         self.history, self.best_loss, self.bar = {'lr': [], 'loss': []}, None, None
     def before_fit(self):
         live = self.progress == 'bar' or (self.progress == 'auto' and _live_output())
-        self.bar = tqdm(total=len(self.lrs[0]), desc='LR range test', file=sys.stdout, dynamic_ncols=True, mininterval=0.5) if live else None
+        self.bar = tqdm(total=len(self.lrs[0]), desc='LR range test', file=sys.stdout, dynamic_ncols=True,
+                        mininterval=0.5) if live else None
         self.t0 = self.t_line = time.time()
     def before_batch(self):
         l = self.learn
         if l.iter % l.accumulate: return  # LRs are set on a step's first batch
         self.i, self.tot = l.iter // l.accumulate, 0.
         for g, s in zip(l.opt.param_groups, self.lrs):
-            if isinstance(g['lr'], torch.Tensor): g['lr'].fill_(s[self.i])  # tensor LRs (capturable/fused optimizers) stay tensors
+            # tensor LRs (capturable/fused optimizers) stay tensors
+            if isinstance(g['lr'], torch.Tensor): g['lr'].fill_(s[self.i])
             else: g['lr'] = s[self.i]
     def after_batch(self):
         l = self.learn
@@ -166,7 +170,8 @@ class RangeTest(Callback):
         now = f"lr={lr:.2e} loss={loss:.4f}"
         if self.bar is not None: self.bar.set_postfix_str(now, refresh=False); self.bar.update(1)
         elif self.progress != 'none' and time.time() - self.t_line >= LINE_EVERY:
-            print(tqdm.format_meter(self.i+1, n, time.time()-self.t0, prefix=f"LR range test ({now})"), flush=True); self.t_line = time.time()
+            print(tqdm.format_meter(self.i+1, n, time.time()-self.t0, prefix=f"LR range test ({now})"),
+                  flush=True); self.t_line = time.time()
         if loss > self.diverge_th*self.best_loss:
             print(f"Stopping early at iteration {self.i+1}/{n} (lr={lr:.2e}): the loss diverged "
                   f"({loss:.4g} > diverge_th={self.diverge_th} x best loss {self.best_loss:.4g})")
@@ -179,7 +184,8 @@ class RangeTest(Callback):
 @patch
 def range_test(self:LRFinder,
                train_loader, # re-iterable of (x, y, ...) batches (e.g. a DataLoader); restarted when it runs out
-               val_loader:Iterable=None, # if given, the loss after each step is the mean loss over it (slower, less noisy)
+               # if given, the loss after each step is the mean loss over it (slower, less noisy)
+               val_loader:Iterable=None,
                start_lr:float=None, # LR of the first iteration, for all param groups; None: the optimizer's LRs
                end_lr:float=10, # LR of the last iteration
                num_iter:int=100, # number of iterations (optimizer steps)
@@ -187,9 +193,12 @@ def range_test(self:LRFinder,
                smooth_f:float=0.05, # weight of the new loss in the exponential smoothing, in [0, 1); 0: no smoothing
                diverge_th:float=5, # stop once the smoothed loss exceeds diverge_th times the best smoothed loss
                accumulation_steps:int=1, # batches whose gradients are accumulated per step; each loss divided by it
-               progress:str='auto', # 'bar' (live tqdm), 'line' (a line every half minute), 'none'; 'auto': a bar in a terminal or notebook, else lines
+               # 'bar' (live tqdm), 'line' (a line every half minute), 'none'; 'auto': a bar in a terminal or notebook,
+               # else lines
+               progress:str='auto',
               ):
-    "Train with the LR going from `start_lr` to `end_lr` on a `Learner`'s loop, record `history`, then restore model and optimizer."
+    """Train with the LR going from `start_lr` to `end_lr` on a `Learner`'s loop, record `history`, then restore model
+    and optimizer."""
     mode = str(step_mode).lower()
     starts = [float(g['lr']) for g in self.optimizer.param_groups] if start_lr is None else [float(start_lr)]*len(self.optimizer.param_groups)
     _check_args(num_iter, mode, smooth_f, accumulation_steps, starts, end_lr)
@@ -201,8 +210,10 @@ def range_test(self:LRFinder,
     test = RangeTest([range_lrs(s, end_lr, num_iter, mode) for s in starts], val_loader, smooth_f, diverge_th, progress)
     steps = _Steps(train_loader, num_iter*accumulation_steps)
     try:
-        learn = Learner(self.model, (steps, None), opt=self.optimizer, loss_func=self.criterion, device=device, amp=self.amp,
-                        amp_dtype=self.amp_dtype, channels_last=self.channels_last, accumulate=accumulation_steps, progress='none', cbs=[test])
+        learn = Learner(self.model, (steps, None), opt=self.optimizer, loss_func=self.criterion, device=device,
+                        amp=self.amp,
+                        amp_dtype=self.amp_dtype, channels_last=self.channels_last, accumulate=accumulation_steps,
+                        progress='none', cbs=[test])
         learn.fit(1)
     finally:
         test.after_fit(); steps.close()
@@ -254,34 +265,41 @@ def falling(lrs, # LRs, increasing
             losses, # (smoothed) loss at each LR
             frac:float=0.1, # how far down, as a fraction of the whole fall from the first loss to the lowest
            )->float:
-    "The first LR at which the loss has come `frac` of the way down to its lowest: where it starts to fall, Smith's lower bound."
+    """The first LR at which the loss has come `frac` of the way down to its lowest: where it starts to fall, Smith's
+    lower bound."""
     l = np.asarray(losses, dtype=float)
     k = int(np.argmin(l))
-    return float(lrs[int(np.argmax(l[:k+1] <= l[0] - frac*(l[0]-l[k])))])  # the first such point (the lowest, at the latest)
+    # the first such point (the lowest, at the latest)
+    return float(lrs[int(np.argmax(l[:k+1] <= l[0] - frac*(l[0]-l[k])))])
 
-SUGGESTIONS = dict(steep=steep, valley=valley, min=minimum, lowest=lowest, falling=falling)  # method name -> function(lrs, losses) -> suggested LR
+# method name -> function(lrs, losses) -> suggested LR
+SUGGESTIONS = dict(steep=steep, valley=valley, min=minimum, lowest=lowest, falling=falling)
 
 # %% ../nbs/09_lr_finder.ipynb #300b025d
 @patch
 def _trimmed(self:LRFinder, skip_start, skip_end):
     "`history` without its first `skip_start` and last `skip_end` points; an error when fewer than 2 would be left"
-    if skip_start < 0 or skip_end < 0: raise ValueError(f"skip_start={skip_start}, skip_end={skip_end}: pass numbers >= 0")
+    if skip_start < 0 or skip_end < 0:
+        raise ValueError(f"skip_start={skip_start}, skip_end={skip_end}: pass numbers >= 0")
     n,need = len(self.history['lr']),skip_start+skip_end+2
     if n == 0: raise ValueError("No history: run `range_test` first")
     if n < need:
-        raise ValueError(f"The range test has only {n} points; {need} are needed (skip_start={skip_start} + skip_end={skip_end}"
+        raise ValueError(f"The range test has only {n} points; {need} are needed (skip_start={skip_start} + "
+                         f"skip_end={skip_end}"
                          " + 2): raise `num_iter` (or `end_lr`, if it stopped early), or lower `skip_start`/`skip_end`")
     end = n - skip_end
     return self.history['lr'][skip_start:end], self.history['loss'][skip_start:end]
 
 @patch
 def suggestion(self:LRFinder,
-               method:str='steep', # 'steep' (fastest descent), 'valley' (fastai's), 'min' (lowest / 10), 'lowest', 'falling'
+               # 'steep' (fastest descent), 'valley' (fastai's), 'min' (lowest / 10), 'lowest', 'falling'
+               method:str='steep',
                skip_start:int=10, # points dropped at the start of history
                skip_end:int=5, # points dropped at the end of history
               )->float:
     "A suggested LR from the last range test, by `method`."
-    if method not in SUGGESTIONS: raise ValueError(f"Unknown method={method!r}: use one of {', '.join(map(repr, SUGGESTIONS))}")
+    if method not in SUGGESTIONS:
+        raise ValueError(f"Unknown method={method!r}: use one of {', '.join(map(repr, SUGGESTIONS))}")
     lrs,losses = self._trimmed(skip_start, skip_end)
     if method == 'steep': return steep(lrs, losses, log_lr=self.step_mode == 'exp')
     return SUGGESTIONS[method](lrs, losses)
@@ -301,7 +319,9 @@ def plot(self:LRFinder,
     ax.plot(lrs, losses)
     methods = list(SUGGESTIONS) if suggest is True else [] if not suggest else [suggest] if isinstance(suggest, str) else list(suggest)
     x = np.log(lrs) if log_lr else np.asarray(lrs)
-    for m,(marker,color) in zip(methods, [('o','tab:red'), ('s','tab:green'), ('^','tab:purple'), ('v','tab:orange'), ('D','tab:brown')]):
+    for m,(marker,color) in zip(methods,
+                                [('o','tab:red'), ('s','tab:green'), ('^','tab:purple'), ('v','tab:orange'),
+                                 ('D','tab:brown')]):
         lr = self.suggestion(m, skip_start, skip_end)
         y = np.interp(np.log(lr) if log_lr else lr, x, losses)
         ax.plot(lr, y, marker=marker, color=color, ls='', ms=8, label=f'{m}: {lr:.2e}')
@@ -329,12 +349,14 @@ def lr_policy(finder:LRFinder, # a finder after its range_test
               sched, # the schedule the LR is for: a name in SCHEDULES (or a Schedule), or None for a constant LR
               fallback_lr:float, # the recipe's own LR, kept when the test is inconclusive
              ) -> dict:
-    "The LRs a recipe trains with after `finder`'s test: `lr` and the schedule's bounds (OneCycle's `max_lr`, `min_lr`), `conclusive`, every suggestion."
+    """The LRs a recipe trains with after `finder`'s test: `lr` and the schedule's bounds (OneCycle's `max_lr`,
+    `min_lr`), `conclusive`, every suggestion."""
     k = len(finder.history['lr'])
     skip = dict(skip_start=max(1, k//10), skip_end=max(1, k//20))  # the noisy start and the diverging end
     res = dict(**{m: finder.suggestion(m, **skip) for m in SUGGESTIONS}, **skip)
     res['conclusive'] = ok = range_test_conclusive(finder.history['loss'][skip['skip_start']:k-skip['skip_end']])
-    e = get_schedule(sched)  # its entry says which suggestion is the LR and what else follows (a constant LR: fastai's valley)
+    # its entry says which suggestion is the LR and what else follows (a constant LR: fastai's valley)
+    e = get_schedule(sched)
     lr = res[e.lr_from if e else 'valley'] if ok else fallback_lr
     res.update(lr=lr, **(e.range_kw(lr, res if ok else None) if e else {}))
     return res
@@ -362,7 +384,8 @@ def find_lr(model:nn.Module, # the network (its weights and the optimizer are re
                history={k: [float(o) for o in v] for k,v in lrf.history.items()})
     if fig_path is not None:
         e = get_schedule(sched)
-        fig = lrf.plot(suggest=[*e.uses, e.lr_from] if e else 'valley', skip_start=res['skip_start'], skip_end=res['skip_end'])
+        fig = lrf.plot(suggest=[*e.uses, e.lr_from] if e else 'valley', skip_start=res['skip_start'],
+                       skip_end=res['skip_end'])
         fig.savefig(fig_path, dpi=100, bbox_inches='tight'); plt.close(fig)
     return res
 
@@ -379,8 +402,10 @@ def lr_find(self:Learner,
             val_loader:Iterable=None, # if given, each step's loss is the mean loss over it
             progress:str=None, # as range_test's; None: the learner's
            ) -> LRFinder:
-    "The LR range test of this learner on its training loader; model and optimizer restored. Returns the `LRFinder` (`history`, `suggestion`, `plot`)."
-    f = LRFinder(self.model, self.opt, self.loss_func, device=self.device, amp=self.amp, amp_dtype=self.amp_dtype, channels_last=self.channels_last)
-    f.range_test(self.dls.train, val_loader, start_lr, end_lr, num_iter, step_mode, smooth_f, diverge_th, self.accumulate,
-                 self.progress if progress is None else progress)
+    """The LR range test of this learner on its training loader; model and optimizer restored. Returns the `LRFinder`
+    (`history`, `suggestion`, `plot`)."""
+    f = LRFinder(self.model, self.opt, self.loss_func, device=self.device, amp=self.amp, amp_dtype=self.amp_dtype,
+                 channels_last=self.channels_last)
+    f.range_test(self.dls.train, val_loader, start_lr, end_lr, num_iter, step_mode, smooth_f, diverge_th,
+                 self.accumulate, self.progress if progress is None else progress)
     return f

@@ -60,7 +60,8 @@ class ResNet(nn.Module):
                  num_classes:int=10, # Number of output logits
                  norm:str='bn', # Normalisation, see norm_layer
                  groups:int=8, # Groups for norm='gn'
-                 zero_init_residual:bool=False, # Start each block's last norm scale at 0, so every block starts as its shortcut
+                 # Start each block's last norm scale at 0, so every block starts as its shortcut
+                 zero_init_residual:bool=False,
                 ):
         super().__init__()
         self.norm,self.groups,self.ni = norm,groups,64
@@ -128,7 +129,8 @@ class ResLayer(nn.Module):
                 ):
         super().__init__()
         self.conv = conv_block(ni, nf, True, norm, groups)
-        self.res = nn.Sequential(conv_block(nf, nf, False, norm, groups), conv_block(nf, nf, False, norm, groups)) if res else None
+        self.res = nn.Sequential(conv_block(nf, nf, False, norm, groups),
+                                 conv_block(nf, nf, False, norm, groups)) if res else None
 
     def forward(self, x):
         x = self.conv(x)
@@ -136,7 +138,8 @@ class ResLayer(nn.Module):
 
 # %% ../nbs/03_models.ipynb #4832685f
 class CustomResNet(nn.Module):
-    "The custom ResNet of the one-cycle assignment: prep 64, layer1 128 (+res), layer2 256, layer3 512 (+res), pool, fc."
+    """The custom ResNet of the one-cycle assignment: prep 64, layer1 128 (+res), layer2 256, layer3 512 (+res), pool,
+    fc."""
     def __init__(self,
                  num_classes:int=10, # Number of output logits
                  norm:str='bn', # Normalisation: 'bn', 'ln', 'gn' or 'in'
@@ -178,7 +181,9 @@ def check_model(fn, # a model constructor
     name = getattr(fn, '__name__', repr(fn))
     ps = inspect.signature(fn).parameters
     missing = [a for a in ('num_classes', 'norm') if a not in ps and not any(p.kind == p.VAR_KEYWORD for p in ps.values())]
-    if missing: raise ValueError(f"{name} takes no {' and no '.join(missing)} argument: a model constructor takes num_classes= and norm=")
+    if missing:
+        raise ValueError(f"{name} takes no {' and no '.join(missing)} argument: a model constructor takes num_classes= "
+                         "and norm=")
     m, maps = fn(num_classes=7, norm='bn'), {}
     hooks = [c.register_forward_hook(lambda mod, i, o, k=k: maps.__setitem__(k, tuple(o.shape[2:]) if o.ndim == 4 else None))
              for k, c in m.named_children() if k.startswith('layer')]
@@ -186,10 +191,13 @@ def check_model(fn, # a model constructor
         with eval_mode(m), torch.no_grad(): out = m(torch.zeros(2, 3, 32, 32))
     finally:
         for h in hooks: h.remove()
-    if tuple(out.shape) != (2, 7): raise ValueError(f"{name}(num_classes=7) returns {tuple(out.shape)} for 2 images, not [2, 7] logits")
+    if tuple(out.shape) != (2, 7):
+        raise ValueError(f"{name}(num_classes=7) returns {tuple(out.shape)} for 2 images, not [2, 7] logits")
     ok = [k for k, s in maps.items() if s is not None and min(s) >= 5]
-    if not ok: raise ValueError(f"{name} has no stage named layer1, layer2, ... with a feature map of at least 5x5 for 32x32 images "
-                                f"(its children: {', '.join(k for k, _ in m.named_children())}): name its stages layer1, layer2, ... for GradCAM")
+    if not ok:
+        raise ValueError(f"{name} has no stage named layer1, layer2, ... with a feature map of at least 5x5 for 32x32 "
+                         f"images (its children: {', '.join(k for k, _ in m.named_children())}): name its stages "
+                         "layer1, layer2, ... for GradCAM")
     return ok[-1]
 
 # %% ../nbs/03_models.ipynb #1a81dab1
@@ -200,7 +208,8 @@ MODELS = Registry('model', 'cifar_lit.models.MODELS', check=_checked,
 
 def register_model(fn, # a constructor fn(num_classes=10, norm='bn', ...) -> nn.Module
                    name:str=None, # the name recipes and --model use; None: fn.__name__
-                   replace:bool=False, # allow replacing one of the package's own models (ResNet18, ResNet34, CustomResNet)
+                   # allow replacing one of the package's own models (ResNet18, ResNet34, CustomResNet)
+                   replace:bool=False,
                   ):
     """Add the model constructor `fn` to `MODELS`; returns `fn`, so it also works as a decorator. The contract, checked by
     one build (`check_model`): `fn(num_classes=, norm=)` returns an `nn.Module` giving `[B, num_classes]` logits for 3x32x32
@@ -221,8 +230,10 @@ import difflib
 def check_model_args(name:str, # a name in MODELS
                      **kw, # the arguments get_model would pass, e.g. norm='gn', groups=4
                     ):
-    "Check that `MODELS[name]` takes `kw`, by its signature then one build on the `meta` device; raises `ValueError` saying what does not fit."
-    if name not in MODELS: raise ValueError(f"Unknown model {name!r}: choose one of {', '.join(MODELS)}, or add yours with register_model")
+    """Check that `MODELS[name]` takes `kw`, by its signature then one build on the `meta` device; raises `ValueError`
+    saying what does not fit."""
+    if name not in MODELS:
+        raise ValueError(f"Unknown model {name!r}: choose one of {', '.join(MODELS)}, or add yours with register_model")
     fn = MODELS[name]
     try: ps = inspect.signature(fn).parameters
     except (TypeError, ValueError): ps = {}  # no signature to read (some builtins): the build below still checks
@@ -230,11 +241,14 @@ def check_model_args(name:str, # a name in MODELS
         for k in kw:
             if k in ps: continue
             near = difflib.get_close_matches(k, list(ps), 1)
-            raise ValueError(f"{name} takes no argument {k!r}{f' (did you mean {near[0]!r}?)' if near else ''}: its arguments are {', '.join(ps)}")
+            raise ValueError(f"{name} takes no argument {k!r}{f' (did you mean {near[0]!r}?)' if near else ''}: its "
+                             f"arguments are {', '.join(ps)}")
     try:
         with torch.device('meta'): fn(**kw)  # shapes only: no memory, no initialisation
-    except (TypeError, ValueError) as e: raise ValueError(f"{name}({', '.join(f'{k}={v!r}' for k, v in kw.items())}) cannot be built: {e}") from None
-    except Exception: pass  # a constructor that computes with real tensors cannot build on meta: it is checked when built
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"{name}({', '.join(f'{k}={v!r}' for k, v in kw.items())}) cannot be built: {e}") from None
+    # a constructor that computes with real tensors cannot build on meta: it is checked when built
+    except Exception: pass
 
 # %% ../nbs/03_models.ipynb #1fa1fecc
 def model_device(model:nn.Module, # the network
@@ -258,21 +272,26 @@ def to_device(o, # a tensor, or tuples, lists and dicts nesting tensors; anythin
 # %% ../nbs/03_models.ipynb #d29d8358
 def batch_xy(b, # a batch as a loader yields it
             ):
-    "The inputs and targets `(x, y)` of a batch `(x, y, *rest)`; anything else raises a `TypeError` saying what a batch must be."
+    """The inputs and targets `(x, y)` of a batch `(x, y, *rest)`; anything else raises a `TypeError` saying what a
+    batch must be."""
     if not isinstance(b, (tuple, list)) or len(b) < 2:
         raise TypeError(f"A batch must be a tuple or list `(inputs, targets, ...)`, got {type(b).__name__}: "
                         "make the loader yield `(x, y)` pairs")
     return b[0], b[1]
 
 # %% ../nbs/03_models.ipynb #3f462de2
-TTA_LEVELS = {0: 'none', 1: 'mirror: the image and its mirror image', 2: 'mirror and shift: also both shifted a pixel up-left and down-right'}
+TTA_LEVELS = {0: 'none', 1: 'mirror: the image and its mirror image', 2: 'mirror and shift: also both shifted a pixel '
+                                                                         'up-left and down-right'}
 
 def tta_logits(model:nn.Module, # the network
                x:torch.Tensor, # a batch [B,C,H,W]
                level:int=0, # a key of TTA_LEVELS
               ) -> torch.Tensor:
-    "The logits of `x` averaged over views of it: level 1 adds the mirror image; level 2 weighs those half and, half, the pair shifted a pixel each way."
-    if level not in TTA_LEVELS: raise ValueError(f"tta={level!r}: pass one of {', '.join(map(str, TTA_LEVELS))} ({'; '.join(f'{k}: {v}' for k, v in TTA_LEVELS.items())})")
+    """The logits of `x` averaged over views of it: level 1 adds the mirror image; level 2 weighs those half and, half,
+    the pair shifted a pixel each way."""
+    if level not in TTA_LEVELS:
+        raise ValueError(f"tta={level!r}: pass one of {', '.join(map(str, TTA_LEVELS))} "
+                         f"({'; '.join(f'{k}: {v}' for k, v in TTA_LEVELS.items())})")
     out = model(x).float()
     if level == 0: return out
     out = (out + model(x.flip(-1)).float())/2
@@ -291,9 +310,11 @@ def eval_batches(model:nn.Module, # the network (or a compiled one); its modes a
                  amp_dtype=torch.bfloat16, # the autocast type (bf16 on CPUs; fp16 or bf16 on GPUs)
                  channels_last:bool=False, # feed 4-d inputs in channels-last memory format
                  non_blocking:bool=False, # asynchronous copies to the device
-                 tta:int=0, # test-time augmentation (tta_logits): 0 none, 1 with the mirror image, 2 also shifted a pixel
+                 # test-time augmentation (tta_logits): 0 none, 1 with the mirror image, 2 also shifted a pixel
+                 tta:int=0,
                 ):
-    "Yield `(logits, y)` for each batch of `dl`: `model` run in eval mode without autograd, logits as float32, both on `device`."
+    """Yield `(logits, y)` for each batch of `dl`: `model` run in eval mode without autograd, logits as float32, both on
+    `device`."""
     device = torch.device(device) if device is not None else model_device(model)
     with eval_mode(model), torch.no_grad():
         for b in dl:
@@ -323,7 +344,8 @@ class ModelSummary:
                   f"Total params: {self.total:,}", f"Trainable params: {self.trainable:,}"]
         return '\n'.join(lines)
 
-    def __repr__(self): return f"ModelSummary({len(self.rows)} rows, total={self.total:,}, trainable={self.trainable:,})"
+    def __repr__(self):
+        return f"ModelSummary({len(self.rows)} rows, total={self.total:,}, trainable={self.trainable:,})"
 
 # %% ../nbs/03_models.ipynb #68322dc6
 def summary(model:nn.Module, # The model to summarise

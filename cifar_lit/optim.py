@@ -21,15 +21,18 @@ def _check_optimizer(cls):
     "`cls` if it makes a torch optimizer from `(params, lr=, weight_decay=)`; else the error that says what it lacks."
     name = getattr(cls, '__name__', repr(cls))
     try: ps = inspect.signature(cls).parameters
-    except (TypeError, ValueError): raise TypeError(f"{name} is not an optimizer class: pass a torch.optim.Optimizer subclass") from None
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} is not an optimizer class: pass a torch.optim.Optimizer subclass") from None
     if missing := [a for a in ('lr', 'weight_decay') if a not in ps]:
-        raise ValueError(f"{name} takes no {' and no '.join(missing)} argument: an optimizer takes (params, lr=, weight_decay=)")
+        raise ValueError(f"{name} takes no {' and no '.join(missing)} argument: an optimizer takes (params, lr=, "
+                         "weight_decay=)")
     if not isinstance(cls([torch.zeros(1, requires_grad=True)], lr=0.01, weight_decay=0.), torch.optim.Optimizer):
         raise TypeError(f"{name}(params, lr=, weight_decay=) does not return a torch.optim.Optimizer")
     return cls
 
 OPTIMIZERS = Registry('optimizer', 'cifar_lit.optim.OPTIMIZERS', check=_check_optimizer,
-                      own=dict(sgd=torch.optim.SGD, adam=torch.optim.Adam))  # name -> optimizer class; recipes and --opt choose from it
+                      # name -> optimizer class; recipes and --opt choose from it
+                      own=dict(sgd=torch.optim.SGD, adam=torch.optim.Adam))
 
 def register_optimizer(cls, # an optimizer class: cls(params, lr=, weight_decay=, ...) -> torch.optim.Optimizer
                        name:str=None, # the name recipes and --opt use; None: cls.__name__
@@ -51,16 +54,23 @@ def get_optimizer(model:nn.Module, # the model whose parameters to optimise
                   foreach:bool=None, # multi-tensor kernels; None: torch's choice
                   fused:bool=None, # fused kernel; None: on CUDA when available
                  ) -> torch.optim.Optimizer:
-    "An optimizer of `OPTIMIZERS` (SGD, Adam, yours) over `model`'s trainable parameters, fused on CUDA where torch has it; a model with `param_groups(lr, wd)` groups them itself."
-    groups = model.param_groups(lr, wd) if hasattr(model, 'param_groups') else None  # e.g. its own LR for the norms' biases
+    """An optimizer of `OPTIMIZERS` (SGD, Adam, yours) over `model`'s trainable parameters, fused on CUDA where torch
+    has it; a model with `param_groups(lr, wd)` groups them itself."""
+    # e.g. its own LR for the norms' biases
+    groups = model.param_groups(lr, wd) if hasattr(model, 'param_groups') else None
     ps = [p for g in groups for p in g['params']] if groups else [p for p in model.parameters() if p.requires_grad]
     cls = OPTIMIZERS.get(opt) or OPTIMIZERS.get(str(opt).lower())
-    if cls is None: raise ValueError(f"Unknown optimizer {opt!r}: pass {' or '.join(map(repr, OPTIMIZERS))}, or add yours with register_optimizer")
-    kw = dict(lr=lr, weight_decay=wd, **{k: v for k, v in dict(momentum=momentum, nesterov=nesterov, betas=betas).items() if _has_arg(cls, k)})
+    if cls is None:
+        raise ValueError(f"Unknown optimizer {opt!r}: pass {' or '.join(map(repr, OPTIMIZERS))}, or add yours with "
+                         "register_optimizer")
+    kw = dict(lr=lr, weight_decay=wd,
+              **{k: v for k, v in dict(momentum=momentum, nesterov=nesterov, betas=betas).items() if _has_arg(cls, k)})
     if nesterov and not _has_arg(cls, 'nesterov'):
-        raise ValueError(f"nesterov=True is for SGD, but opt={opt!r} has no Nesterov momentum: pass nesterov=False, or opt='sgd'")
+        raise ValueError(f"nesterov=True is for SGD, but opt={opt!r} has no Nesterov momentum: pass nesterov=False, or "
+                         "opt='sgd'")
     if nesterov and not momentum:
-        raise ValueError(f"nesterov=True needs momentum > 0 (momentum={momentum!r}): pass a momentum, e.g. 0.9, or nesterov=False")
+        raise ValueError(f"nesterov=True needs momentum > 0 (momentum={momentum!r}): pass a momentum, e.g. 0.9, or "
+                         "nesterov=False")
     if fused is None: fused = bool(ps) and ps[0].is_cuda and _has_arg(cls, 'fused') and not foreach
     if fused: kw['fused'] = True
     elif foreach is not None: kw['foreach'] = foreach
@@ -68,7 +78,8 @@ def get_optimizer(model:nn.Module, # the model whose parameters to optimise
 
 
 # %% ../nbs/06_optim.ipynb #8ef59d4c
-STEPS = ('batch', 'epoch', 'metric')  # when a scheduler steps: after each batch, after each epoch, after each epoch with its loss
+# when a scheduler steps: after each batch, after each epoch, after each epoch with its loss
+STEPS = ('batch', 'epoch', 'metric')
 
 def _step_of(sched):
     "When a scheduler steps, by its type: the rule for schedules that do not say"
@@ -86,14 +97,18 @@ class Schedule:
     scale:Callable=None # scale(kw, epochs, steps_per_epoch, recipe_epochs) -> kw for a run of another length
     label:str=None # how the log names it
     def __post_init__(self):
-        if not callable(self.make): raise TypeError(f"Schedule(make={self.make!r}): make must be callable(opt, epochs=, steps_per_epoch=, **kw)")
-        if self.step not in (None, *STEPS): raise ValueError(f"Schedule(step={self.step!r}): pass one of {', '.join(map(repr, STEPS))} or None")
-    def __call__(self, opt, epochs=1, steps_per_epoch=1, **kw): return self.make(opt, epochs=epochs, steps_per_epoch=steps_per_epoch, **kw)
+        if not callable(self.make):
+            raise TypeError(f"Schedule(make={self.make!r}): make must be callable(opt, epochs=, steps_per_epoch=, **kw)")
+        if self.step not in (None, *STEPS):
+            raise ValueError(f"Schedule(step={self.step!r}): pass one of {', '.join(map(repr, STEPS))} or None")
+    def __call__(self, opt, epochs=1, steps_per_epoch=1, **kw):
+        return self.make(opt, epochs=epochs, steps_per_epoch=steps_per_epoch, **kw)
     def steps(self, sched) -> str:
         "When `sched`, built by this entry, steps: 'batch', 'epoch' or 'metric'."
         return self.step or _step_of(sched)
     def range_kw(self, lr:float, suggestions:dict=None) -> dict:
-        "The arguments that follow from the run's `lr` and a conclusive range test's `suggestions` (None: no test, or an inconclusive one)."
+        """The arguments that follow from the run's `lr` and a conclusive range test's `suggestions` (None: no test, or
+        an inconclusive one)."""
         return {} if self.bounds is None else dict(self.bounds(lr, suggestions))
     def scaled(self, kw:dict, epochs:int, steps_per_epoch:int, recipe_epochs:int) -> dict:
         "`kw` for a run of `epochs` epochs of `steps_per_epoch` batches, the recipe's being for `recipe_epochs`."
@@ -159,10 +174,13 @@ def get_schedule(sched, # a name in SCHEDULES, None/'none', a Schedule, or a cal
 
 # %% ../nbs/06_optim.ipynb #946121af
 def get_scheduler(opt:torch.optim.Optimizer, # the optimizer whose LR to schedule
-                  sched:str|Callable=None, # a name in SCHEDULES ('plateau', 'onecycle', 'step'), None/'none', a Schedule, or a callable
+                  # a name in SCHEDULES ('plateau', 'onecycle', 'step'), None/'none', a Schedule, or a callable
+                  sched:str|Callable=None,
                   epochs:int=1, # epochs of the run (for 'onecycle' and 'step')
                   steps_per_epoch:int=1, # batches per epoch (for 'onecycle')
-                  **kw, # passed on: ReduceLROnPlateau/StepLR arguments, or max_lr, peak_epoch, min_lr, annihilate for 'onecycle'
+                  # passed on: ReduceLROnPlateau/StepLR arguments, or max_lr, peak_epoch, min_lr, annihilate for
+                  # 'onecycle'
+                  **kw,
                  ):
     "The LR scheduler `sched` for `opt`, or `None` for a constant LR."
     e = get_schedule(sched)
@@ -170,7 +188,8 @@ def get_scheduler(opt:torch.optim.Optimizer, # the optimizer whose LR to schedul
 
 # %% ../nbs/06_optim.ipynb #2ca7a0b8
 def _exact_pct(peak, total):
-    "The smallest `pct_start` with `pct_start*total >= peak`: `OneCycleLR`'s warm-up then ends on step `peak-1`, not before"
+    """The smallest `pct_start` with `pct_start*total >= peak`: `OneCycleLR`'s warm-up then ends on step `peak-1`, not
+    before"""
     pct = peak / total
     while pct * total < peak: pct = math.nextafter(pct, 1)  # peak/total can round down, and the product with it
     return pct
@@ -186,10 +205,12 @@ def onecycle_kwargs(max_lr:float, # peak LR, e.g. a suggestion of the range test
     "Keyword arguments for `OneCycleLR` going from `min_lr` to `max_lr` at epoch `peak_epoch`, and back down."
     total,peak = epochs*steps_per_epoch,round(peak_epoch*steps_per_epoch)
     if not 2 <= peak < total:
-        raise ValueError(f"peak_epoch={peak_epoch} puts the peak on batch {peak} of {total}, but OneCycleLR needs it between "
-                         f"batch 2 and batch {total-1}: pass 2 <= peak_epoch*steps_per_epoch < epochs*steps_per_epoch")
+        raise ValueError(f"peak_epoch={peak_epoch} puts the peak on batch {peak} of {total}, but OneCycleLR needs it "
+                         f"between batch 2 and batch {total-1}: pass 2 <= peak_epoch*steps_per_epoch < "
+                         "epochs*steps_per_epoch")
     if min_lr is not None and not 0 < min_lr < max_lr:
-        raise ValueError(f"min_lr={min_lr} must be between 0 and max_lr={max_lr}: pass a smaller min_lr, or None for max_lr/25")
+        raise ValueError(f"min_lr={min_lr} must be between 0 and max_lr={max_lr}: pass a smaller min_lr, or None for "
+                         "max_lr/25")
     return dict(max_lr=max_lr, epochs=epochs, steps_per_epoch=steps_per_epoch, pct_start=_exact_pct(peak, total),
                 div_factor=25. if min_lr is None else max_lr/min_lr, final_div_factor=1e4 if annihilate else 1.,
                 three_phase=False, anneal_strategy=anneal_strategy)

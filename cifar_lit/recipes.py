@@ -13,42 +13,53 @@ import matplotlib.pyplot as plt
 from .data import denormalize
 from .transforms import pad_crop, cutout, rotate, normalize_to_tensor
 from .config import Recipe, RECIPES, SETTINGS, register_recipe, get_recipe
-_all_ = ['Recipe', 'RECIPES', 'register_recipe', 'get_recipe']  # defined with the run's record, importable from here too
+# defined with the run's record, importable from here too
+_all_ = ['Recipe', 'RECIPES', 'register_recipe', 'get_recipe']
 
 # %% ../nbs/13_recipes.ipynb #20ebeeb8
 for _r in [
-    Recipe('s9', lambda: [pad_crop(), A.HorizontalFlip(p=0.5), cutout(16)], 'RandomCrop(32, padding=4), HorizontalFlip, CutOut 16x16 (p=0.5)',
+    Recipe('s9', lambda: [pad_crop(), A.HorizontalFlip(p=0.5), cutout(16)], 'RandomCrop(32, padding=4), '
+                                                                            'HorizontalFlip, CutOut 16x16 (p=0.5)',
            model='ResNet18', epochs=20, bs=128, lr=0.1, nesterov=True,
            sched='onecycle', sched_kw=dict(peak_epoch=3, annihilate=True, anneal_strategy='linear'), n_mis=10,
            writeup='002', target=93.0, writeup_best=90.68, report='s9_resnet18',
            constraints='ResNet18, 20 epochs, RandomCrop(32, padding=4) and CutOut 16x16; the scheduler is free'),
     Recipe('s10', lambda: [pad_crop(), A.HorizontalFlip(p=0.5), rotate(10), A.HueSaturationValue(p=0.5), cutout(16)],
            'RandomCrop(32, padding=4), HorizontalFlip, Rotate ±10°, HueSaturationValue, CutOut 16x16 (p=0.5)',
-           model='ResNet18', epochs=50, bs=128, lr=0.01, sched='plateau', sched_kw=dict(factor=0.1, patience=3), find_lr=True, n_mis=25,
-           writeup='000, 001', target=93.5, writeup_best=91.73, report='s10_lr_finder',
-           constraints='ResNet18, 50 epochs, flip, rotation, colour and CutOut; the LR from a range test with SGD, ReduceLROnPlateau'),
-    Recipe('s11', lambda: [pad_crop(), A.HorizontalFlip(p=0.5), cutout(8, p=1)], 'RandomCrop(32, padding=4), HorizontalFlip, CutOut 8x8 (p=1)',
+           model='ResNet18', epochs=50, bs=128, lr=0.01, sched='plateau', sched_kw=dict(factor=0.1, patience=3),
+           find_lr=True, n_mis=25, writeup='000, 001', target=93.5, writeup_best=91.73, report='s10_lr_finder',
+           constraints='ResNet18, 50 epochs, flip, rotation, colour and CutOut; the LR from a range test with SGD, '
+                       'ReduceLROnPlateau'),
+    Recipe('s11', lambda: [pad_crop(), A.HorizontalFlip(p=0.5), cutout(8, p=1)], 'RandomCrop(32, padding=4), '
+                                                                                 'HorizontalFlip, CutOut 8x8 (p=1)',
            model='CustomResNet', epochs=24, bs=512, lr=0.4, nesterov=True,
-           sched='onecycle', sched_kw=dict(peak_epoch=5, annihilate=False, anneal_strategy='linear'), find_lr=True, n_mis=10,
-           writeup='003', target=93.5, writeup_best=92.18, report='s11_custom_resnet',
-           constraints='the custom ResNet, 24 epochs, batch 512, RandomCrop, flip, CutOut 8x8; OneCycle peaking at epoch 5 between bounds from a range test, no annihilation'),
-    Recipe('s12', lambda: [pad_crop(), rotate(5), cutout(16)], 'RandomCrop(32, padding=4), Rotate ±5°, CutOut 16x16 (p=0.5)',
+           sched='onecycle', sched_kw=dict(peak_epoch=5, annihilate=False, anneal_strategy='linear'), find_lr=True,
+           n_mis=10, writeup='003', target=93.5, writeup_best=92.18, report='s11_custom_resnet',
+           constraints='the custom ResNet, 24 epochs, batch 512, RandomCrop, flip, CutOut 8x8; OneCycle peaking at '
+                       'epoch 5 between bounds from a range test, no annihilation'),
+    Recipe('s12', lambda: [pad_crop(), rotate(5), cutout(16)], 'RandomCrop(32, padding=4), Rotate ±5°, CutOut 16x16 '
+                                                               '(p=0.5)',
            model='ResNet18', norm='ln', model_kw=dict(zero_init_residual=True), epochs=40, bs=256, lr=0.1,
            sched='plateau', sched_kw=dict(factor=0.1, patience=3), n_mis=20,
-           writeup='004', target=90.0, writeup_best=84.5, writeup_note='at epoch 20 of 40, where its log stops', report='s12_layernorm',
-           constraints='ResNet18 with layer norm only, 40 epochs, batch 256, RandomCrop, Rotate ±5°, CutOut 16x16; SGD, ReduceLROnPlateau'),
+           writeup='004', target=90.0, writeup_best=84.5, writeup_note='at epoch 20 of 40, where its log stops',
+           report='s12_layernorm',
+           constraints='ResNet18 with layer norm only, 40 epochs, batch 256, RandomCrop, Rotate ±5°, CutOut 16x16; '
+                       'SGD, ReduceLROnPlateau'),
 ]: RECIPES.register(_r, own=True)
 
 # %% ../nbs/13_recipes.ipynb #df415fa3
-def _cell(v): return ', '.join(f'{k}={w}' for k, w in v.items()) if isinstance(v, dict) else f'{v:g}' if isinstance(v, float) else str(v)  # a setting in a table
+def _cell(v):
+    return ', '.join(f'{k}={w}' for k, w in v.items()) if isinstance(v, dict) else f'{v:g}' if isinstance(v, float) else str(v)  # a setting in a table
 
 def settings_table(recipes:list=None, # names or Recipes, or a dict label -> Recipe, a run's RunConfig or a settings dict; None: all of RECIPES
                   ) -> str:
-    "The `SETTINGS` of `recipes` as a markdown table, one row per recipe."
+    "The settings of `recipes` (the columns `SETTINGS`, and a record's own) as a markdown table, one row per recipe."
     recipes = recipes if isinstance(recipes, dict) else {getattr(r, 'name', r): r for r in (RECIPES if recipes is None else recipes)}
     rows = {label: (get_recipe(r).settings() if isinstance(r, (str, Recipe)) else r.settings() if hasattr(r, 'settings') else r) for label, r in recipes.items()}
-    return '\n'.join(['| recipe | ' + ' | '.join(SETTINGS) + ' |', '|' + '---|'*(len(SETTINGS) + 1)] +
-                     [f'| {label} | ' + ' | '.join(_cell(s.get(k, '(not recorded)')) for k in SETTINGS) + ' |' for label, s in rows.items()])
+    # a subclass's own columns after RunConfig's
+    cols = list(dict.fromkeys([*SETTINGS, *(k for s in rows.values() for k in s)]))
+    return '\n'.join(['| recipe | ' + ' | '.join(cols) + ' |', '|' + '---|'*(len(cols) + 1)] +
+                     [f'| {label} | ' + ' | '.join(_cell(s.get(k, '(not recorded)')) for k in cols) + ' |' for label, s in rows.items()])
 
 # %% ../nbs/13_recipes.ipynb #4711cf82
 def assignments_table(recipes:list=None, # names or Recipes; None: those of RECIPES that come from an assignment
@@ -57,14 +68,17 @@ def assignments_table(recipes:list=None, # names or Recipes; None: those of RECI
     rs = [get_recipe(r) for r in recipes] if recipes is not None else [r for r in RECIPES.values() if r.writeup is not None]
     best = lambda r: f"{r.writeup_best:.2f}%" + (f" ({r.writeup_note})" if r.writeup_note else '') if r.writeup_best is not None else ''
     return '\n'.join(['| recipe | write-up | what it fixes | write-up\'s best | target |', '|---|---|---|---|---|'] +
-                     [f"| {r.name} | {r.writeup or ''} | {r.constraints} | {best(r)} | {f'{r.target:.1f}%' if r.target else ''} |" for r in rs])
+                     [f"| {r.name} | {r.writeup or ''} | {r.constraints} | {best(r)} | "
+                      f"{f'{r.target:.1f}%' if r.target else ''} |" for r in rs])
 
 # %% ../nbs/13_recipes.ipynb #15f67275
 def get_transforms(recipe, # a name in RECIPES ('s9', 's10', 's11', 's12', or one you registered), or a Recipe
                    seed:int=None, # seed of the pipelines' random generators; None: fresh randomness
-                   to_tensor:bool=True, # end with normalize_to_tensor(); False: return augmented uint8 HWC images, for looking at
+                   # end with normalize_to_tensor(); False: return augmented uint8 HWC images, for looking at
+                   to_tensor:bool=True,
                   ) -> tuple:
-    "The albumentations pipelines `(train_tfm, test_tfm)` of `recipe`: its augmentations then the normalisation, and the normalisation alone."
+    """The albumentations pipelines `(train_tfm, test_tfm)` of `recipe`: its augmentations then the normalisation, and
+    the normalisation alone."""
     augs, end = get_recipe(recipe).augs(), (normalize_to_tensor() if to_tensor else [])
     return A.Compose(list(augs) + end, seed=seed), A.Compose(end, seed=seed)
 

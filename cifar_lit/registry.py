@@ -11,7 +11,8 @@ from typing import Callable
 
 # %% ../nbs/00_registry.ipynb #177e1fe1
 def _name_of(obj):
-    "The name an entry gives itself: a `name` string (a recipe), else its `__name__` (a function or class), not a lambda's."
+    """The name an entry gives itself: a `name` string (a recipe), else its `__name__` (a function or class), not a
+    lambda's."""
     n = getattr(obj, 'name', None)
     n = n if isinstance(n, str) else getattr(obj, '__name__', None)
     return None if n == '<lambda>' else n
@@ -21,7 +22,8 @@ class Registry(Mapping):
     def __init__(self,
                  kind:str, # what an entry is, in a word or two ('model', 'LR schedule'): errors name it
                  where:str, # where users find it, e.g. 'cifar_lit.models.MODELS'
-                 check:Callable=None, # check(obj) -> the entry to store (obj, or obj made into one); raises ValueError or TypeError
+                 # check(obj) -> the entry to store (obj, or obj made into one); raises ValueError or TypeError
+                 check:Callable=None,
                  own:dict=None, # the package's own entries, name -> entry, taken as they are
                 ):
         self.kind, self.where, self.check, self._items, self._own = kind, where, check, dict(own or {}), dict(own or {})
@@ -35,13 +37,15 @@ class Registry(Mapping):
                  replace:bool=False, # allow replacing one of the package's own entries
                  own:bool=False, # mark it as one of the package's own (what the package's modules pass)
                 ):
-        "Check `obj` and put it in under `name`, replacing an entry of yours of that name; returns `obj`, so it is also a decorator."
+        """Check `obj` and put it in under `name`, replacing an entry of yours of that name; returns `obj`, so it is
+        also a decorator."""
         entry = self.check(obj) if self.check is not None else obj  # what is wrong with obj first, then where it goes
         name = name if name is not None else _name_of(obj)
         if not isinstance(name, str) or not name:
             raise ValueError(f"a {self.kind} needs a name: pass name='...' (a lambda has none of its own)")
         if name in self._own and entry is not self._own[name] and not (replace or own):
-            raise ValueError(f"{name} is one of cifar_lit's {self.kind}s: register yours under another name, or pass replace=True to replace it")
+            raise ValueError(f"{name} is one of cifar_lit's {self.kind}s: register yours under another name, or pass "
+                             "replace=True to replace it")
         self._items[name] = entry
         if own: self._own[name] = entry
         return obj
@@ -49,7 +53,10 @@ class Registry(Mapping):
     def unregister(self, name:str, # a name you registered
                   ):
         "Take `name` out: one of yours goes, one of the package's that you replaced comes back; the package's own stay."
-        if name not in self._items: raise KeyError(f"no {self.kind} {name!r} in {self.where}: it holds {', '.join(self._items) or 'nothing'}")
+        if name not in self._items:
+            raise KeyError(f"no {self.kind} {name!r} in {self.where}: it holds {', '.join(self._items) or 'nothing'}")
         if name not in self._own: del self._items[name]
         elif self._items[name] is not self._own[name]: self._items[name] = self._own[name]
-        else: raise ValueError(f"{name} is one of cifar_lit's {self.kind}s: it cannot be unregistered (register yours under another name)")
+        else:
+            raise ValueError(f"{name} is one of cifar_lit's {self.kind}s: it cannot be unregistered (register yours "
+                             "under another name)")

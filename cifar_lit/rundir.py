@@ -41,9 +41,11 @@ def holds(folder) -> bool:
 
 # %% ../nbs/18_rundir.ipynb #6f317c18
 def hold_run_dir(folder, # a run folder, which must exist
-                 say:Callable=None, # gets the line that says a lock left by an ended process was taken over (default: a warning)
+                 # gets the line that says a lock left by an ended process was taken over (default: a warning)
+                 say:Callable=None,
                 ) -> bool:
-    "Hold `folder` for this process until `release_run_dir` or the process's end; `UsageError` if another holds it. Whether this call took it."
+    """Hold `folder` for this process until `release_run_dir` or the process's end; `UsageError` if another holds it.
+    Whether this call took it."""
     folder = Path(folder).resolve()
     if folder in _HELD or fcntl is None: return False  # held already (resolve, then run); no flock on Windows
     f = folder/LOCK_FILE
@@ -52,8 +54,8 @@ def hold_run_dir(folder, # a run folder, which must exist
         try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise UsageError(f"--out {folder} is in use by {_who(_holder(f))}: a run folder has one writer at a time; wait for that run "
-                             "to end (or stop it), or pass another --out") from None
+            raise UsageError(f"--out {folder} is in use by {_who(_holder(f))}: a run folder has one writer at a time; "
+                             "wait for that run to end (or stop it), or pass another --out") from None
         try: same = os.fstat(fd).st_ino == os.stat(f).st_ino
         except FileNotFoundError: same = False
         if same: break
@@ -68,7 +70,8 @@ def hold_run_dir(folder, # a run folder, which must exist
 
 # %% ../nbs/18_rundir.ipynb #a38b4ed7
 def _ours(folder, fd):
-    "Whether the lock file in `folder` is still the one this process locked (not removed, or moved away with its folder)."
+    """Whether the lock file in `folder` is still the one this process locked (not removed, or moved away with its
+    folder)."""
     try: return os.stat(Path(folder)/LOCK_FILE).st_ino == os.fstat(fd).st_ino
     except OSError: return False
 
@@ -86,10 +89,12 @@ class RunFolderGone(OSError):
 
 # %% ../nbs/18_rundir.ipynb #0f05673d
 def check_held(folder):
-    "Raise `RunFolderGone` if the run folder `folder`, held by this process, was removed or moved: the run must not write a new one."
+    """Raise `RunFolderGone` if the run folder `folder`, held by this process, was removed or moved: the run must not
+    write a new one."""
     fd = _HELD.get(Path(folder).resolve())
     if fd is not None and not _ours(folder, fd) or fd is None and not Path(folder).is_dir():
-        raise RunFolderGone(f"the run folder {folder} was removed or moved while the run was writing it: the run stopped, and wrote nothing elsewhere")
+        raise RunFolderGone(f"the run folder {folder} was removed or moved while the run was writing it: the run "
+                            "stopped, and wrote nothing elsewhere")
 
 # %% ../nbs/18_rundir.ipynb #3c896a3a
 class RunFinished(Exception):

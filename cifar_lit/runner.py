@@ -6,8 +6,8 @@
 __all__ = ['REPORTS', 'resolve', 'add_report', 'misclassified_report', 'gradcam_report', 'run']
 
 # %% ../nbs/19_runner.ipynb #db9b1e01
-import os, sys, json, math, platform, argparse, importlib, importlib.util, contextlib
-from dataclasses import replace
+import os, sys, json, math, argparse, importlib, importlib.util, contextlib
+from dataclasses import replace, fields
 from types import SimpleNamespace, MappingProxyType
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +17,8 @@ from .data import load_cifar10, default_data_dir, user_path, IncompleteData, def
 from .loaders import get_dataloaders
 from .recipes import get_transforms
 from .models import TTA_LEVELS, get_model, check_model_args
-from .core import get_device, set_seed, stop_on_sigterm, amp_default, get_rng_state, set_rng_state
+from .core import (get_device, set_seed, stop_on_sigterm, amp_default, get_rng_state, set_rng_state, cpu_name,
+                            code_version, library_versions)
 from .checkpoint import load_checkpoint, save_checkpoint, write_atomic
 from .optim import get_schedule
 from .learner import Learner, Callback
@@ -26,7 +27,7 @@ from .distributed import DistributedTrainer, dist_env, rank, world_size, shard, 
 from .lr_finder import find_lr, lr_iters, LR_RANGE
 from .interpret import get_preds, misclassified, plot_misclassified
 from .gradcam import candidate_layers
-from .config import RUN_KEYS, RECIPE_FIELDS, RunConfig, UsageError, AUGS, default_aug, get_recipe
+from .config import RUN_KEYS, RunConfig, UsageError, AUGS, default_aug, get_recipe
 from . import speedrun  # the speedrun recipe and its SpeedNet, registered: a choice of --recipe
 from .rundir import check_held, hold_run_dir, holds, release_run_dir, run_files, _check_resume, _data_id, _readable
 
@@ -76,10 +77,12 @@ def _check_cbs_fit(rec, cfg):
         except ValueError as e: raise UsageError(f"--model {cfg['model']} with --recipe {rec.name}: {e}: leave out --model, or choose "
                                                  "another recipe") from None
 
-def _overrides(args, rec):
+def _overrides(args, rec, config=RunConfig):
     "The recipe's settings with the options that override them, the model checked on the meta device."
     cfg = {k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in rec.defaults.items()}  # copies: the recipe stays as it is
-    cfg.update({k: getattr(args, k) for k in RECIPE_FIELDS if getattr(args, k, None) is not None}, recipe=rec.name)  # an option given wins
+    base = {f.name for f in fields(RunConfig)}  # a subclass's own settings come from its options too
+    given = [f.name for f in fields(config) if f.metadata['recipe'] or f.name not in base]
+    cfg.update({k: getattr(args, k) for k in given if getattr(args, k, None) is not None}, recipe=rec.name)  # an option given wins
     if cfg['model'] != rec.model: cfg['model_kw'] = {}  # the recipe's model arguments are for its model
     try: check_model_args(cfg['model'], norm=cfg['norm'], **cfg['model_kw'])  # built on the meta device: costs nothing, writes nothing
     except ValueError as e: raise UsageError(f"--model {cfg['model']}: {e}") from None
@@ -151,18 +154,22 @@ def _check_draws(args, data, y, yt):
 
 # %% ../nbs/19_runner.ipynb #96e3d8c4
 def _scale(cfg, args, rec):
-    "The recipe's LR scaled to the run's batches (a note for the log where the training set caps them), and the schedule's arguments to its epochs."
-    # the recipe's LR is for its batch size: scaled linearly to the run's (Goyal et al. 2017). A batch holds at most the whole
+    """The recipe's LR scaled to the run's batches (a note for the log where the training set caps them), and the
+    schedule's arguments to its epochs."""
+    # the recipe's LR is for its batch size: scaled linearly to the run's (Goyal et al. 2017). A batch holds at most the
+    # whole
     # training set, so a batch size beyond it is scaled as the batches really are, n_train images, and the log says so
     eff = min(cfg['bs'], cfg['n_train'])
     if args.lr is None: cfg['lr'] = cfg['lr']*eff/rec.bs
     if args.lr is None and eff < cfg['bs']:
-        cfg['notes'].append(f"LR {cfg['lr']:.4g}: the recipe's {rec.lr:g} is for batches of {rec.bs}; batch size {cfg['bs']} is more than the "
-                            f"{cfg['n_train']} training images, so each batch holds {eff} and the LR is scaled to {eff}, not {cfg['bs']}")
+        cfg['notes'].append(f"LR {cfg['lr']:.4g}: the recipe's {rec.lr:g} is for batches of {rec.bs}; batch size "
+                            f"{cfg['bs']} is more than the {cfg['n_train']} training images, so each batch holds {eff} "
+                            f"and the LR is scaled to {eff}, not {cfg['bs']}")
     e = get_schedule(cfg['sched'])
     if e is not None:  # the schedule's arguments follow the run's epochs and batches (OneCycle's peak moves with them)
         try: cfg['sched_kw'] = e.scaled(cfg['sched_kw'], cfg['epochs'], -(-cfg['n_train']//cfg['bs']), rec.epochs)
-        except ValueError as err: raise UsageError(f"{err}: pass a larger --subset or --epochs, a smaller --bs, or another --sched") from None
+        except ValueError as err:
+            raise UsageError(f"{err}: pass a larger --subset or --epochs, a smaller --bs, or another --sched") from None
 
 # %% ../nbs/19_runner.ipynb #04ba9893
 def _claim_out(cfg, args):
@@ -205,12 +212,13 @@ def _check_job(cfg, args):
     if args.sync_bn and torch.device(cfg['device']).type != 'cuda':
         raise UsageError("--sync-bn: SyncBatchNorm runs on GPUs only (a restriction of PyTorch): leave it out on the CPU")
 
-def resolve(args:argparse.Namespace, # parsed options from get_parser()
+def resolve(args:argparse.Namespace, # parsed options from get_parser(config)
+            config:type=RunConfig, # the record to make: RunConfig, or a subclass with settings of its own
            ) -> RunConfig:
     "The run: the recipe's settings overridden by `args`, checked against the data, the device and the output folder; raises `UsageError`."
     _check_numbers(args)
     rec = get_recipe(args.recipe)
-    cfg = _overrides(args, rec)
+    cfg = _overrides(args, rec, config)
     data, splits = _read_data(args)
     (_, y), (_, yt) = splits
     pool = _check_draws(args, data, y, yt)
@@ -223,7 +231,7 @@ def resolve(args:argparse.Namespace, # parsed options from get_parser()
     _check_job(cfg, args)
     cfg['aug'] = cfg['aug'] or default_aug(cfg['device'])  # the option's, the recipe's, else the device's
     cfg['out'] = str(_claim_out(cfg, args))
-    return RunConfig(**cfg)
+    return config(**cfg)
 
 # %% ../nbs/19_runner.ipynb #12502e6c
 REPORTS = []
@@ -240,12 +248,15 @@ def add_report(f):
 
 # %% ../nbs/19_runner.ipynb #ae8c45a5
 def _mistakes(learn, dls, rc):
-    "The first `n_mis` misclassified images among a few hundred test images drawn with the run's seed (computed once per run)."
+    """The first `n_mis` misclassified images among a few hundred test images drawn with the run's seed (computed once
+    per run)."""
     if getattr(learn, '_mistakes', None) is not None: return learn._mistakes
     ds = getattr(dls.test, 'dataset', None)
-    if ds is None: ds = CIFAR10Dataset(*load_cifar10(rc.data, train=False, download=False))  # e.g. the fast loader: plain test images
+    # e.g. the fast loader: plain test images
+    if ds is None: ds = CIFAR10Dataset(*load_cifar10(rc.data, train=False, download=False))
     k = min(len(ds), max(200, 40*rc.n_mis))
-    sub = Subset(ds, np.random.default_rng(rc.seed).permutation(len(ds))[:k].tolist())  # a seeded sample: a test set may be sorted by class
+    # a seeded sample: a test set may be sorted by class
+    sub = Subset(ds, np.random.default_rng(rc.seed).permutation(len(ds))[:k].tolist())
     p = get_preds(learn.model, DataLoader(sub, batch_size=rc.test_bs), device=learn.device)
     learn._mistakes = misclassified(p, sub, n=rc.n_mis)
     return learn._mistakes
@@ -269,33 +280,6 @@ def gradcam_report(learn, dls, out, rc):
     if not len(mis): return res
     _savefig(learn.plot_gradcam(mis, layers=layer, method=res['cam']), Path(out)/'gradcam.png')
     return dict(res, files=['gradcam.png'])
-
-# %% ../nbs/19_runner.ipynb #15e6fe7f
-def _versions(dev):
-    import albumentations
-    v = dict(python=platform.python_version(), torch=torch.__version__, numpy=np.__version__, albumentations=albumentations.__version__)
-    try: import cifar_lit; v['cifar_lit'] = cifar_lit.__version__
-    except Exception: pass
-    try: import torchvision; v['torchvision'] = torchvision.__version__  # optional: only where it imports
-    except Exception: pass
-    if dev.type == 'cuda': v.update(cuda=torch.version.cuda, cudnn=torch.backends.cudnn.version())
-    return v
-
-def _code_version():
-    "cifar_lit's version and, when it runs from a git checkout, the commit and whether tracked files differ from it."
-    import subprocess, cifar_lit
-    v, root = dict(version=cifar_lit.__version__, commit=None, dirty=None), Path(cifar_lit.__file__).resolve().parent.parent
-    if (root/'.git').exists():
-        try:
-            git = lambda *a: subprocess.run(['git', '-C', str(root), *a], capture_output=True, text=True, timeout=20, check=True).stdout.strip()
-            v.update(commit=git('rev-parse', 'HEAD'), dirty=bool(git('status', '--porcelain', '--untracked-files=no')))
-        except (OSError, subprocess.SubprocessError): pass
-    return v
-
-def _cpu_name():
-    "The CPU's model name (Linux), else what `platform` knows."
-    try: return next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
-    except (OSError, StopIteration): return platform.processor() or platform.machine()
 
 # %% ../nbs/19_runner.ipynb #94a2d740
 def _loaders(rc, dev, shard=None):
@@ -374,10 +358,10 @@ def _range_test(rc, model, dls, out, logs, progress):
 def _session(rc, dev, progress, started):
     "This process's record in `sessions.json`: when, from which epoch to which (filled in as it trains), on what, with which code."
     return dict(started=started.isoformat(timespec='seconds'), ended=None, from_epoch=None, to_epoch=None, device=str(dev),
-                device_name=torch.cuda.get_device_name(dev) if dev.type == 'cuda' else f"{_cpu_name()}, {os.cpu_count()} cores",
+                device_name=torch.cuda.get_device_name(dev) if dev.type == 'cuda' else f"{cpu_name()}, {os.cpu_count()} cores",
                 world_size=rc.world_size, sync_bn=rc.sync_bn, workers=rc.workers, amp=rc.amp, channels_last=rc.channels_last, compile=bool(rc.compile),
                 compile_mode=rc.compile if isinstance(rc.compile, str) else None, test_bs=rc.test_bs, progress=progress,
-                code=_code_version())  # what may change between sessions, recorded
+                code=code_version())  # what may change between sessions, recorded
 
 def _reports(learn, dls, out, rc):
     "The figures of `REPORTS`, each made or said to be missing; returns the files written and the summary's entries they add."
@@ -390,24 +374,31 @@ def _reports(learn, dls, out, rc):
 
 # %% ../nbs/19_runner.ipynb #16da19bf
 def _find_lr(rc, model, dls, dev, out, logs, progress, cont):
-    "The range test's record: run now (a new run that asks for it), read back (a resumed one), or `None`; rank 0 writes it."
+    """The range test's record: run now (a new run that asks for it), read back (a resumed one), or `None`; rank 0
+    writes it."""
     found, lead = None, rank() == 0
-    if rc.find_lr and not cont:  # in a distributed run rank 0 tests on whole batches, and sends the others what it found
+    # in a distributed run rank 0 tests on whole batches, and sends the others what it found
+    if rc.find_lr and not cont:
         if lead:
             with (_loaders(rc, dev) if rc.world_size > 1 else contextlib.nullcontext(dls)) as whole:
                 found = _range_test(rc, model, whole, out, logs, progress)
         found = broadcast_object(found)
-        if rc.world_size > 1: set_rng_state(broadcast_object(get_rng_state()))  # the processes go on from one random state
-    elif rc.find_lr and (out/'lr_finder.json').exists(): found = json.loads((out/'lr_finder.json').read_text())  # a resumed run: its LRs
+        # the processes go on from one random state
+        if rc.world_size > 1: set_rng_state(broadcast_object(get_rng_state()))
+    # a resumed run: its LRs
+    elif rc.find_lr and (out/'lr_finder.json').exists(): found = json.loads((out/'lr_finder.json').read_text())
     if found and lead: _write_json(out/'lr_finder.json', found)
     return found
 
 def _sessions(rc, dev, progress, started, out, cont):
-    "The run's sessions, this one last, and `log_session(epoch=None)`, which records this one's progress (rank 0 writes `sessions.json`)."
+    """The run's sessions, this one last, and `log_session(epoch=None)`, which records this one's progress (rank 0
+    writes `sessions.json`)."""
     sessions = json.loads((out/'sessions.json').read_text()) if cont and (out/'sessions.json').exists() else []
-    sessions = [o for o in sessions if o['to_epoch'] is not None] + [me := _session(rc, dev, progress, started)]  # one that trained nothing is dropped
+    # one that trained nothing is dropped
+    sessions = [o for o in sessions if o['to_epoch'] is not None] + [me := _session(rc, dev, progress, started)]
     def log_session(epoch=None):
-        if epoch is not None: me.update(from_epoch=epoch-1 if me['from_epoch'] is None else me['from_epoch'], to_epoch=epoch)
+        if epoch is not None:
+            me.update(from_epoch=epoch-1 if me['from_epoch'] is None else me['from_epoch'], to_epoch=epoch)
         me['ended'] = datetime.now().astimezone().isoformat(timespec='seconds')
         if rank() == 0: _write_json(out/'sessions.json', sessions)
     log_session()
@@ -470,10 +461,12 @@ def _run(rc, resume, progress, stack, cbs):
 
 # %% ../nbs/19_runner.ipynb #55573294
 def _finish(learn, h, rc, dls, out, logs, found, sessions, log_session, tta):
-    "Write the history, the curves, the reports (with the best epoch's weights) and `summary.json`, whose settings are `rc`, the run as trained."
+    """Write the history, the curves, the reports (with the best epoch's weights) and `summary.json`, whose settings are
+    `rc`, the run as trained."""
     check_held(out)
     me = sessions[-1]
-    if me['to_epoch'] is None: me.update(from_epoch=learn.epoch, to_epoch=learn.epoch)  # a session that only made the reports
+    # a session that only made the reports
+    if me['to_epoch'] is None: me.update(from_epoch=learn.epoch, to_epoch=learn.epoch)
     h.to_json(out/'history.json'); h.to_csv(out/'history.csv'); h.to_csv(out/'batches.csv', batches=True)
     curves = _report(_say, 'curves.png', lambda: [_savefig(plot_history(h), out/'curves.png').name])
     dev = learn.device
@@ -485,15 +478,21 @@ def _finish(learn, h, rc, dls, out, logs, found, sessions, log_session, tta):
     cuda = dev.type == 'cuda'
     log_session()
     secs = sum((datetime.fromisoformat(s['ended']) - datetime.fromisoformat(s['started'])).total_seconds() for s in sessions)
-    summary = dict(recipe=rc.recipe, started=sessions[0]['started'], finished=datetime.now().astimezone().isoformat(timespec='seconds'),
-                   settings=rc.to_dict(), lr=rc.lr, lr_finder=found, versions=_versions(dev), code=me['code'], device=str(dev),
-                   device_name=me['device_name'], cuda=torch.version.cuda if cuda else None, gpu=torch.cuda.get_device_name(dev) if cuda else None,
-                   world_size=rc.world_size, resumed=len(sessions) > 1, sessions=sessions, amp=learn.amp, amp_dtype=str(learn.amp_dtype).split('.')[-1] if learn.amp else None,
-                   channels_last=bool(learn.channels_last), best=learn.best, final_test_acc=h['test_acc'][-1], final_test_acc_tta=tta, final_valid_acc=h['valid_acc'][-1],
-                   seconds_per_epoch=[round(s, 2) for s in h['seconds']], mean_seconds_per_epoch=round(float(np.mean(h['seconds'])), 2),
+    summary = dict(recipe=rc.recipe, started=sessions[0]['started'],
+                   finished=datetime.now().astimezone().isoformat(timespec='seconds'),
+                   settings=rc.to_dict(), lr=rc.lr, lr_finder=found, versions=library_versions(dev), code=me['code'],
+                   device=str(dev),
+                   device_name=me['device_name'], cuda=torch.version.cuda if cuda else None,
+                   gpu=torch.cuda.get_device_name(dev) if cuda else None,
+                   world_size=rc.world_size, resumed=len(sessions) > 1, sessions=sessions, amp=learn.amp,
+                   amp_dtype=str(learn.amp_dtype).split('.')[-1] if learn.amp else None,
+                   channels_last=bool(learn.channels_last), best=learn.best, final_test_acc=h['test_acc'][-1],
+                   final_test_acc_tta=tta, final_valid_acc=h['valid_acc'][-1],
+                   seconds_per_epoch=[round(s, 2) for s in h['seconds']],
+                   mean_seconds_per_epoch=round(float(np.mean(h['seconds'])), 2),
                    total_seconds=round(secs, 1), reports=files, **extra)
     _write_json(out/'summary.json', summary)
     there = f" (test accuracy {h['test_acc'][learn.best['epoch']-1]:.2f}% there)" if learn.best['metric'] == 'valid_acc' else ''
-    _say(f"Best {learn.best['metric']} {learn.best['acc']:.2f}% at epoch {learn.best['epoch']}{there}, final test accuracy "
-         f"{h['test_acc'][-1]:.2f}%; {summary['mean_seconds_per_epoch']:.1f} s/epoch. Files in {out}")
+    _say(f"Best {learn.best['metric']} {learn.best['acc']:.2f}% at epoch {learn.best['epoch']}{there}, final test "
+         f"accuracy {h['test_acc'][-1]:.2f}%; {summary['mean_seconds_per_epoch']:.1f} s/epoch. Files in {out}")
     return summary

@@ -23,7 +23,8 @@ from .runner import resolve, run
 
 # %% ../nbs/20_runs.ipynb #fa03ee2b
 def runs_dir() -> Path:
-    "Where full runs train: `$CIFAR_LIT_RUNS`, else `~/.cache/cifar_lit/runs` (outside the work tree, so they outlive a checkout)."
+    """Where full runs train: `$CIFAR_LIT_RUNS`, else `~/.cache/cifar_lit/runs` (outside the work tree, so they outlive
+    a checkout)."""
     return user_path(os.environ.get('CIFAR_LIT_RUNS') or Path.home()/'.cache'/'cifar_lit'/'runs', 'CIFAR_LIT_RUNS')
 
 # %% ../nbs/20_runs.ipynb #5abbbf14
@@ -41,7 +42,9 @@ def publish_run(src, # a finished run's folder
                ) -> Path:
     "Copy the results of the finished run in `src` (`RUN_FILES`, not the checkpoints) to `dest`; returns `dest`."
     src, dest = user_path(src), user_path(dest)
-    if not run_finished(src): raise FileNotFoundError(f"{src} holds no finished run (no summary.json): finish it first, e.g. with --resume --out {src}")
+    if not run_finished(src):
+        raise FileNotFoundError(f"{src} holds no finished run (no summary.json): finish it first, e.g. with --resume "
+                                f"--out {src}")
     home = str(user_path(home or Path.home()).resolve())
     dest.mkdir(parents=True, exist_ok=True)
     for f in RUN_FILES:
@@ -56,11 +59,13 @@ def full_run(recipe:str, # a name in cifar_lit.recipes.RECIPES
              argv=(), # more cifar_lit_train options (e.g. ['--data', ...])
              progress:str='line', # how the training, if any, is shown
             ) -> dict:
-    "The summary of the full run of `recipe`: from `dest` if finished there, else trained (or continued) under `runs_dir()`, then published to `dest`."
+    """The summary of the full run of `recipe`: from `dest` if finished there, else trained (or continued) under
+    `runs_dir()`, then published to `dest`."""
     if run_finished(dest): return json.loads((Path(dest)/'summary.json').read_text())
     folder = runs_dir()/recipe
     if not run_finished(folder):
-        resume = folder.is_dir() and bool(run_files(folder))  # an earlier session's run, possibly stopped before its first checkpoint
+        # an earlier session's run, possibly stopped before its first checkpoint
+        resume = folder.is_dir() and bool(run_files(folder))
         args = get_parser().parse_args(['--recipe', recipe, *argv, '--out', str(folder)] + ['--resume']*resume)
         run(resolve(args), resume=resume, progress=progress)
     publish_run(folder, dest)
@@ -77,12 +82,13 @@ def banner(summary:dict) -> str:
     "One paragraph on what a run is: full or quick, its data and epochs, device, dates, duration, sessions and code."
     st, ss = summary['settings'], summary.get('sessions') or [dict(started=summary['started'], ended=summary['finished'])]
     day = lambda t: datetime.fromisoformat(t).strftime('%Y-%m-%d %H:%M')
-    what = (f"FULL RUN of {summary['recipe']}: all {st['n_train']:,} training and {st['n_test']:,} test images, {st['epochs']} epochs"
+    what = (f"FULL RUN of {summary['recipe']}: all {st['n_train']:,} training and {st['n_test']:,} test images, "
+            f"{st['epochs']} epochs"
             if is_full(summary) else f"QUICK RUN of {summary['recipe']}, a smoke test and not the assignment's result: "
             f"{st['n_train']:,} training and {st['n_test']:,} test images, {st['epochs']} epoch{'s'*(st['epochs'] > 1)}")
     code = summary.get('code') or {}
-    return (f"{what}; on {summary['device']} ({summary['device_name']}), {day(summary['started'])} to {day(summary['finished'])}, "
-            f"{_hms(summary['total_seconds'])} in {len(ss)} session{'s'*(len(ss) > 1)}"
+    return (f"{what}; on {summary['device']} ({summary['device_name']}), {day(summary['started'])} to "
+            f"{day(summary['finished'])}, {_hms(summary['total_seconds'])} in {len(ss)} session{'s'*(len(ss) > 1)}"
             + (f" (resumed after epoch{'s'*(len(ss) > 2)} {', '.join(str(o['from_epoch']) for o in ss[1:])})" if len(ss) > 1 else '')
             + (f"; code {code['commit'][:7]}{' with local changes' if code.get('dirty') else ''}" if code.get('commit') else '') + '.')
 
@@ -93,20 +99,24 @@ def _full(f):
     return s if s is not None and is_full(s) else None
 
 def _run_cells(s):
-    "A full run's columns in the tables: best test accuracy, its epoch, final test accuracy, s/epoch, total time, hardware."
+    """A full run's columns in the tables: best test accuracy, its epoch, final test accuracy, s/epoch, total time,
+    hardware."""
     sec, mean = s['seconds_per_epoch'], s['mean_seconds_per_epoch']
     fmt = lambda v: f"{v:.0f}" if v >= 10 else f"{v:.2f}"
     rest = float(np.median(sec[1:])) if len(sec) > 1 else mean
-    spe = fmt(mean) + (f" (median {fmt(rest)} after the first)" if sec[0] > 1.5*rest else '')  # a first epoch that compiled, say
+    # a first epoch that compiled, say
+    spe = fmt(mean) + (f" (median {fmt(rest)} after the first)" if sec[0] > 1.5*rest else '')
     hw = (s['gpu'] or s['device_name']) + (f", {s['amp_dtype']}" if s['amp'] else ', fp32')
-    return [f"{s['best']['acc']:.2f}%", f"{s['best']['epoch']} of {s['settings']['epochs']}", f"{s['final_test_acc']:.2f}%", spe,
-            _hms(s['total_seconds']), hw]
+    return [f"{s['best']['acc']:.2f}%", f"{s['best']['epoch']} of {s['settings']['epochs']}",
+            f"{s['final_test_acc']:.2f}%", spe, _hms(s['total_seconds']), hw]
 
 def results_table(reports, # the folder of the committed runs: one sub-folder per recipe (e.g. reports/), GPU runs in its gpu/
                   link:Callable=None, # link(recipe) -> the URL of its report page, for the first column; None: no links
                  ) -> str:
-    "A markdown table of the committed full runs in `reports`, a row per assignment's recipe beside its write-up's best and our target, and a row for its GPU run."
-    rows = ['| report | model | write-up\'s best | target | best test acc | epoch of best | final test acc | s/epoch | total | hardware |',
+    """A markdown table of the committed full runs in `reports`, a row per assignment's recipe beside its write-up's
+    best and our target, and a row for its GPU run."""
+    rows = ['| report | model | write-up\'s best | target | best test acc | epoch of best | final test acc | s/epoch | '
+            'total | hardware |',
             '|---|---|---|---|---|---|---|---|---|---|']
     for rec in (r for r in RECIPES.values() if r.writeup is not None):
         r = rec.name
@@ -115,18 +125,24 @@ def results_table(reports, # the folder of the committed runs: one sub-folder pe
         name = f"[{r.upper()}]({link(r)})" if link else r.upper()
         s, g = _full(Path(reports)/r/'summary.json'), _full(Path(reports)/'gpu'/r/'summary.json')
         rows.append(f"| {name} | {model} | {seed} | {rec.target:.1f}% | " + (' | '.join(_run_cells(s)) if s else 'not run yet | | | | |') + ' |')
-        rows.append(f"| {r.upper()} on a GPU | | | | " + (' | '.join(_run_cells(g)) if g else 'no GPU run committed | | | | |') + ' |')
+        rows.append(f"| {r.upper()} on a GPU | | | | " + (' | '.join(_run_cells(g)) if g else 'no GPU run committed | '
+                                                                                              '| | | |') + ' |')
     return '\n'.join(rows)
 
 # %% ../nbs/20_runs.ipynb #17b21b9e
 def runs_table(recipe:str, # a name in RECIPES
-               reports, # the folder of the committed runs (e.g. reports/): the CPU run in <recipe>/, the GPU run in gpu/<recipe>/
+               # the folder of the committed runs (e.g. reports/): the CPU run in <recipe>/, the GPU run in
+               # gpu/<recipe>/
+               reports,
               ) -> str:
-    "A markdown table of the committed full runs of `recipe` side by side, its CPU run and its GPU run, saying so where one is not committed."
-    rows = ['| run | best test acc | epoch of best | final test acc | s/epoch | total | hardware |', '|---|---|---|---|---|---|---|']
+    """A markdown table of the committed full runs of `recipe` side by side, its CPU run and its GPU run, saying so
+    where one is not committed."""
+    rows = ['| run | best test acc | epoch of best | final test acc | s/epoch | total | hardware |',
+            '|---|---|---|---|---|---|---|']
     for what, d in (('CPU', Path(reports)/recipe), ('GPU', Path(reports)/'gpu'/recipe)):
         s = _full(d/'summary.json')
-        rows.append(f"| {what} | " + (' | '.join(_run_cells(s)) if s else f"none committed yet{' (bench/gpu.py --publish reports/gpu adds one)' if what == 'GPU' else ''} | | | | |") + ' |')
+        rows.append(f"| {what} | " + (' | '.join(_run_cells(s)) if s else "none committed "
+                                                                          f"yet{' (bench/gpu.py --publish reports/gpu adds one)' if what == 'GPU' else ''} | | | | |") + ' |')
     return '\n'.join(rows)
 
 # %% ../nbs/20_runs.ipynb #da72a934
@@ -136,41 +152,47 @@ def _read_json(f, what):
     "The JSON in the file `f`; `ValueError` naming it, and saying it should be a `what`, if it cannot be read."
     try: return json.loads(Path(f).read_text())
     except (OSError, ValueError) as e:
-        raise ValueError(f"{f} is not a readable {what} ({type(e).__name__}: {' '.join(str(e).split())[:120]}): restore it from a "
-                         "copy of the run, or leave the run out") from None
+        raise ValueError(f"{f} is not a readable {what} ({type(e).__name__}: {' '.join(str(e).split())[:120]}): "
+                         "restore it from a copy of the run, or leave the run out") from None
 
 def _num(v): return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 def _read_history(f):
-    "The `History` in the file `f`, checked: per-epoch records with their numbers (per-batch ones too, where there are any)."
+    """The `History` in the file `f`, checked: per-epoch records with their numbers (per-batch ones too, where there are
+    any)."""
     d = _read_json(f, 'history')
     eps, bs = (d.get('epochs'), d.get('batches', [])) if isinstance(d, dict) else (None, None)
     ok = (isinstance(eps, list) and eps and isinstance(bs, list) and all(isinstance(o, dict) for o in eps + bs)
           and all(_num(o.get(k)) for o in eps for k in ('epoch', 'test_loss', 'test_acc', 'lr', 'seconds'))
           and all(_num(o.get(k)) for o in bs for k in ('epoch', 'batch', 'lr')))
-    if not ok: raise ValueError(f"{f} is not a history of cifar_lit_train (a record with the test accuracy, loss, LR and seconds of "
-                                "each epoch): restore it from a copy of the run, or leave the run out")
+    if not ok:
+        raise ValueError(f"{f} is not a history of cifar_lit_train (a record with the test accuracy, loss, LR and "
+                         "seconds of each epoch): restore it from a copy of the run, or leave the run out")
     return History.from_dict(d)
 
 def load_run(folder, # a run folder written by cifar_lit_train, finished or not
             ) -> dict:
-    "The `settings` (`lr`: the LR it trains with, the range test's where it ran), `history` and `summary` (`None` until it has finished) of the run in `folder`."
+    """The `settings` (`lr`: the LR it trains with, the range test's where it ran), `history` and `summary` (`None`
+    until it has finished) of the run in `folder`."""
     folder = user_path(folder, 'run folder')
     if run_finished(folder):
         s = _read_json(folder/'summary.json', 'summary')
         if not (isinstance(s, dict) and isinstance(s.get('settings'), dict)):
-            raise ValueError(f"{folder/'summary.json'} is not a summary of cifar_lit_train (no settings in it): restore it from a copy "
-                             "of the run, or leave the run out")
+            raise ValueError(f"{folder/'summary.json'} is not a summary of cifar_lit_train (no settings in it): "
+                             "restore it from a copy of the run, or leave the run out")
         return dict(folder=folder, settings=dict(s['settings'], lr=s.get('lr', s['settings'].get('lr'))),
                     history=_read_history(folder/'history.json'), summary=s)
     if (folder/'last.pt').is_file():
         st, lrf = load_checkpoint(folder/'last.pt'), folder/'lr_finder.json'
         if not isinstance(st.get('history'), dict):
-            raise ValueError(f"{folder/'last.pt'} is not a training checkpoint of cifar_lit_train (no history in it): pass the --out folder of a run")
+            raise ValueError(f"{folder/'last.pt'} is not a training checkpoint of cifar_lit_train (no history in it): "
+                             "pass the --out folder of a run")
         settings = dict(st.get('meta') or {})
-        if settings.get('find_lr') and lrf.is_file(): settings['lr'] = (_read_json(lrf, 'range test record') or {}).get('lr', settings.get('lr'))
+        if settings.get('find_lr') and lrf.is_file():
+            settings['lr'] = (_read_json(lrf, 'range test record') or {}).get('lr', settings.get('lr'))
         return dict(folder=folder, settings=settings, history=History.from_dict(st['history']), summary=None)
-    raise FileNotFoundError(f"{folder} holds no run (no summary.json, no last.pt): pass the --out folder of a cifar_lit_train run")
+    raise FileNotFoundError(f"{folder} holds no run (no summary.json, no last.pt): pass the --out folder of a "
+                            "cifar_lit_train run")
 
 # %% ../nbs/20_runs.ipynb #13c3d2d7
 class RunComparison:
@@ -183,9 +205,11 @@ class RunComparison:
         for r, name in zip(runs, labels):
             h = r['history']; acc = h['test_acc']
             best = max(range(len(acc)), key=lambda i: acc[i]) if acc else None
-            self.rows.append(dict(run=name, **{k: r['settings'].get(k) for k in self.differ if k != 'epochs'}, epochs=f"{len(h)} of {r['settings'].get('epochs', '?')}",
+            self.rows.append(dict(run=name, **{k: r['settings'].get(k) for k in self.differ if k != 'epochs'},
+                                  epochs=f"{len(h)} of {r['settings'].get('epochs', '?')}",
                                   best_test_acc=acc[best] if acc else None, best_epoch=best+1 if acc else None,
-                                  final_test_acc=acc[-1] if acc else None, s_per_epoch=float(np.mean(h['seconds'])) if acc else None,
+                                  final_test_acc=acc[-1] if acc else None,
+                                  s_per_epoch=float(np.mean(h['seconds'])) if acc else None,
                                   finished=r['summary'] is not None))
     @property
     def table(self) -> str:
@@ -202,7 +226,8 @@ def compare_runs(folders, # run folders (finished, or with a last.pt)
                  labels:list=None, # one name per run; None: the folder names
                  figsize=(13, 3.4), # figure size in inches
                 ) -> RunComparison:
-    "Test accuracy, test loss and LR of the runs in `folders` on shared axes, and a table of how they differ and how they did."
+    """Test accuracy, test loss and LR of the runs in `folders` on shared axes, and a table of how they differ and how
+    they did."""
     import matplotlib.pyplot as plt
     runs = [load_run(f) for f in folders]
     if not runs: raise ValueError("compare_runs needs at least one run folder")

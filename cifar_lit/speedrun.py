@@ -20,7 +20,8 @@ from .fast import FastAug, Normalize
 
 # %% ../nbs/16_speedrun.ipynb #bb3b0388
 def _conv(ci, co, identity=True):
-    "A 3x3 convolution without bias whose first `min(ci, co)` filters start as the identity (partial identity initialisation)."
+    """A 3x3 convolution without bias whose first `min(ci, co)` filters start as the identity (partial identity
+    initialisation)."""
     c = nn.Conv2d(ci, co, 3, padding=1, bias=False)
     if identity:
         with torch.no_grad(): nn.init.dirac_(c.weight[:min(ci, co)])
@@ -37,11 +38,13 @@ def speed_block(ci:int, # input channels
                 identity_init:bool=True, # the convolutions start as the identity on their first channels
                ) -> nn.Sequential:
     "conv, max-pool (halving the map), norm, GELU, conv, norm, GELU."
-    return nn.Sequential(_conv(ci, co, identity_init), nn.MaxPool2d(2), _bn(co), nn.GELU(), _conv(co, co, identity_init), _bn(co), nn.GELU())
+    return nn.Sequential(_conv(ci, co, identity_init), nn.MaxPool2d(2), _bn(co), nn.GELU(),
+                         _conv(co, co, identity_init), _bn(co), nn.GELU())
 
 # %% ../nbs/16_speedrun.ipynb #473f2683
 class SpeedNet(nn.Module):
-    "airbench's network: fixed 2x2 patch whitening, three `speed_block`s, max-pool, a linear layer with scaled-down logits."
+    """airbench's network: fixed 2x2 patch whitening, three `speed_block`s, max-pool, a linear layer with scaled-down
+    logits."""
     def __init__(self, num_classes:int=10, # number of output logits
                  norm:str='bn', # batch norm only: the speed run's scaled biases are batch norm's
                  widths:tuple=(64, 256, 256), # channels of the three blocks
@@ -50,9 +53,13 @@ class SpeedNet(nn.Module):
                  identity_init:bool=True, # start each convolution as the identity on its first channels
                 ):
         super().__init__()
-        if norm != 'bn': raise ValueError(f"SpeedNet(norm={norm!r}): it is built on batch norm, whose biases the speed run scales: use norm='bn'")
-        if len(widths) != 3: raise ValueError(f"SpeedNet(widths={widths!r}): pass three widths, one per block, e.g. (64, 256, 256)")
-        self.whiten = nn.Conv2d(3, 24, 2, bias=True)  # 2x2 patches (12 values) whitened, with their negatives: 24 channels
+        if norm != 'bn':
+            raise ValueError(f"SpeedNet(norm={norm!r}): it is built on batch norm, whose biases the speed run scales: "
+                             "use norm='bn'")
+        if len(widths) != 3:
+            raise ValueError(f"SpeedNet(widths={widths!r}): pass three widths, one per block, e.g. (64, 256, 256)")
+        # 2x2 patches (12 values) whitened, with their negatives: 24 channels
+        self.whiten = nn.Conv2d(3, 24, 2, bias=True)
         self.whiten.weight.requires_grad_(False)  # fixed: set from the data by init_whitening
         self.act = nn.GELU()
         self.layer1, self.layer2, self.layer3 = [speed_block(ci, co, identity_init) for ci, co in zip((24, *widths), widths)]
@@ -68,21 +75,26 @@ class SpeedNet(nn.Module):
 def param_groups(self:SpeedNet, lr:float, # the LR of the weights
                  wd:float, # their weight decay coefficient
                 ) -> list:
-    "Two groups for `get_optimizer`: the trainable parameters but the norms' biases, then those (LR `bias_scale` times `lr`)."
+    """Two groups for `get_optimizer`: the trainable parameters but the norms' biases, then those (LR `bias_scale` times
+    `lr`)."""
     norm = {id(m.bias) for m in self.modules() if isinstance(m, nn.BatchNorm2d)}
     ps = [p for p in self.parameters() if p.requires_grad]
-    return [dict(params=[p for p in ps if id(p) not in norm]),  # first: the group whose LR the log shows and schedules start from
+    # first: the group whose LR the log shows and schedules start from
+    return [dict(params=[p for p in ps if id(p) not in norm]),
             dict(params=[p for p in ps if id(p) in norm], lr=lr*self.bias_scale, weight_decay=wd/self.bias_scale)]
 
 # %% ../nbs/16_speedrun.ipynb #4a1f2005
-def _patches(x): return x.unfold(2, 2, 1).unfold(3, 2, 1).permute(0, 2, 3, 1, 4, 5).reshape(-1, 12)  # every 2x2 patch, (c, h, w) flattened
+def _patches(x):
+    # every 2x2 patch, (c, h, w) flattened
+    return x.unfold(2, 2, 1).unfold(3, 2, 1).permute(0, 2, 3, 1, 4, 5).reshape(-1, 12)
 
 @patch
 @torch.no_grad()
 def init_whitening(self:SpeedNet, x:torch.Tensor, # normalised training images [N,3,H,W] (5000 are plenty)
                    eps:float=5e-4, # added to the eigenvalues before the square root
                   ):
-    "Set the whitening layer's filters from the 2x2 patches of `x`: eigenvectors scaled by 1/sqrt(eigenvalue + eps), then their negatives."
+    """Set the whitening layer's filters from the 2x2 patches of `x`: eigenvectors scaled by 1/sqrt(eigenvalue + eps),
+    then their negatives."""
     p = _patches(x.double())
     lam, v = torch.linalg.eigh(p.T @ p/len(p))  # ascending eigenvalues, eigenvectors in the columns
     w = (v.T/torch.sqrt(lam + eps)[:, None]).reshape(12, 3, 2, 2)
@@ -95,17 +107,20 @@ def train_images(dl, # a training loader: a FastLoader or a DataLoader over a CI
     "The first `n` images of `dl`'s dataset, unaugmented and normalised: float `[n,3,32,32]` on the CPU."
     if isinstance(getattr(dl, 'aug', None), FastAug):  # a FastLoader: packed pixels, its own normalisation
         return FastAug([dl.aug.ops[-1]]).apply(dl.store[:n].cpu(), torch.arange(min(n, len(dl.store))), {})
-    return FastAug([Normalize()])(np.asarray(dl.dataset.x[:n]))  # a DataLoader's uint8 images, normalised as its pipelines do
+    # a DataLoader's uint8 images, normalised as its pipelines do
+    return FastAug([Normalize()])(np.asarray(dl.dataset.x[:n]))
 
 # %% ../nbs/16_speedrun.ipynb #7e437ae0
 class Whitening(Callback):
-    "Set the model's whitening layer from `n` training images before the first epoch; train its bias for `bias_epochs` epochs only."
+    """Set the model's whitening layer from `n` training images before the first epoch; train its bias for `bias_epochs`
+    epochs only."""
     def __init__(self, n:int=5000, # images whose patches set the filters
                  bias_epochs:int=3, # epochs in which the whitening bias learns
                 ): self.n, self.bias_epochs = n, bias_epochs
     def check(self, model):
         if not hasattr(model, 'init_whitening'): raise ValueError(
-            f"Whitening sets a network's whitening layer from the data, and {type(model).__name__} has none (no init_whitening, as SpeedNet has)")
+            f"Whitening sets a network's whitening layer from the data, and {type(model).__name__} has none (no "
+            "init_whitening, as SpeedNet has)")
     def before_fit(self):
         l = self.learn; self.check(l.model)
         if l.epoch == 0: l.model.init_whitening(train_images(l.dls.train, self.n).to(l.device))
@@ -113,12 +128,15 @@ class Whitening(Callback):
 
 # %% ../nbs/16_speedrun.ipynb #f5f09e23
 class Lookahead(Callback):
-    "Every `every` steps pull a slow copy of the weights toward them by `1 - d` and set the weights to it; `d = decay * (done fraction)**power`."
+    """Every `every` steps pull a slow copy of the weights toward them by `1 - d` and set the weights to it; `d = decay
+    * (done fraction)**power`."""
     def __init__(self, every:int=5, # steps between pulls
                  decay:float=0.95**5, # the slow copy's decay at the end of training
                  power:float=3, # how fast the decay grows with the fraction of training done
                 ): self.every, self.decay, self.power, self.slow = every, decay, power, None
-    def _state(self): return {k: v for k, v in self.learn.model.state_dict().items() if v.is_floating_point()}  # weights and norm statistics
+    def _state(self):
+        # weights and norm statistics
+        return {k: v for k, v in self.learn.model.state_dict().items() if v.is_floating_point()}
     def before_fit(self):
         if self.slow is None: self.slow = {k: v.detach().clone() for k, v in self._state().items()}
     @torch.no_grad()
@@ -142,16 +160,21 @@ SPEEDRUN_EPOCHS = 12
 RECIPES.register(Recipe('speedrun', lambda: [pad_crop(padding=2, border=cv2.BORDER_REFLECT_101), AlternatingFlip()],
     'RandomCrop(32, padding=2, mirrored borders), alternating flip', model='SpeedNet', epochs=SPEEDRUN_EPOCHS, bs=1024,
     lr=11.5/_K, momentum=0.85, nesterov=True, wd=0.0153/11.5, sched='onecycle',
-    sched_kw=dict(peak_epoch=0.23*SPEEDRUN_EPOCHS, anneal_strategy='linear', div_factor=5, final_div_factor=0.2/0.07, cycle_momentum=False),
-    loss=lambda: nn.CrossEntropyLoss(label_smoothing=0.2), cbs=lambda: [Whitening(), Lookahead()], tta=2, aug='fast', n_mis=10,
-    target=94.0, report='speedrun_report', constraints='94% on the full test set, final epoch, in at most 15 minutes on a 2-core CPU'),
+    sched_kw=dict(peak_epoch=0.23*SPEEDRUN_EPOCHS, anneal_strategy='linear', div_factor=5, final_div_factor=0.2/0.07,
+                  cycle_momentum=False),
+    loss=lambda: nn.CrossEntropyLoss(label_smoothing=0.2), cbs=lambda: [Whitening(), Lookahead()], tta=2, aug='fast',
+    n_mis=10,
+    target=94.0, report='speedrun_report', constraints='94% on the full test set, final epoch, in at most 15 minutes '
+                                                       'on a 2-core CPU'),
     own=True)
 
 # %% ../nbs/16_speedrun.ipynb #bf0ad218
 ABLATIONS = {  # variant -> (what is taken out, in words; the recipe's fields it changes)
     'full': ('nothing', {}),
-    'no-whitening': ('patch whitening (the first layer keeps its random filters, still fixed; its bias trains throughout)', dict(cbs=lambda: [Lookahead()])),
-    'no-identity-init': ("partial identity initialisation (PyTorch's default)", dict(model_kw=dict(identity_init=False))),
+    'no-whitening': ('patch whitening (the first layer keeps its random filters, still fixed; its bias trains '
+                     'throughout)', dict(cbs=lambda: [Lookahead()])),
+    'no-identity-init': ("partial identity initialisation (PyTorch's default)",
+                         dict(model_kw=dict(identity_init=False))),
     'no-bias-scaling': ("the norms' bias scaling (their LR is the weights')", dict(model_kw=dict(bias_scale=1.))),
     'no-label-smoothing': ('label smoothing (plain cross-entropy)', dict(loss=None)),
     'no-lookahead': ('Lookahead (the run ends on its last weights)', dict(cbs=lambda: [Whitening()])),
@@ -162,18 +185,24 @@ ABLATIONS = {  # variant -> (what is taken out, in words; the recipe's fields it
 
 def ablation_recipe(name:str, # a key of ABLATIONS
                    ) -> Recipe:
-    "The speedrun recipe without the method `name` takes out, registered as `speedrun-<name>` ('full': the recipe itself)."
+    """The speedrun recipe without the method `name` takes out, registered as `speedrun-<name>` ('full': the recipe
+    itself)."""
     if name not in ABLATIONS: raise ValueError(f"Unknown ablation {name!r}: choose one of {', '.join(ABLATIONS)}")
     base = get_recipe('speedrun')
-    return base if name == 'full' else register_recipe(base.replace(name=f'speedrun-{name}', report=None, target=None, **ABLATIONS[name][1]))
+    return base if name == 'full' else register_recipe(base.replace(name=f'speedrun-{name}', report=None, target=None,
+                                                                    **ABLATIONS[name][1]))
 
 # %% ../nbs/16_speedrun.ipynb #f33d64b0
 def ablation_table(folder, # holds a finished run per variant, in folders named as ABLATIONS' keys
                   ) -> str:
-    "Markdown: each variant's final test accuracy, with and without test-time augmentation, and its change from the full recipe's."
+    """Markdown: each variant's final test accuracy, with and without test-time augmentation, and its change from the
+    full recipe's."""
     s = {n: json.loads((Path(folder)/n/'summary.json').read_text()) for n in ABLATIONS if (Path(folder)/n/'summary.json').is_file()}
-    if 'full' not in s: raise FileNotFoundError(f"{folder} holds no finished 'full' run: train it first (bench/speedrun_ablation.py)")
+    if 'full' not in s:
+        raise FileNotFoundError(f"{folder} holds no finished 'full' run: train it first (bench/speedrun_ablation.py)")
     f = s['full']
-    return '\n'.join(['| taken out | epochs | final test acc, TTA | change | final test acc | change | training and evaluation |', '|---|---|---|---|---|---|---|'] +
-        [f"| {ABLATIONS[n][0]} | {o['settings']['epochs']} | {o['final_test_acc_tta']:.2f}% | {o['final_test_acc_tta'] - f['final_test_acc_tta']:+.2f} | "
-         f"{o['final_test_acc']:.2f}% | {o['final_test_acc'] - f['final_test_acc']:+.2f} | {sum(o['seconds_per_epoch']):.0f} s |" for n, o in s.items()])
+    return '\n'.join(['| taken out | epochs | final test acc, TTA | change | final test acc | change | training and '
+                      'evaluation |', '|---|---|---|---|---|---|---|'] +
+        [f"| {ABLATIONS[n][0]} | {o['settings']['epochs']} | {o['final_test_acc_tta']:.2f}% | "
+         f"{o['final_test_acc_tta'] - f['final_test_acc_tta']:+.2f} | {o['final_test_acc']:.2f}% | "
+         f"{o['final_test_acc'] - f['final_test_acc']:+.2f} | {sum(o['seconds_per_epoch']):.0f} s |" for n, o in s.items()])

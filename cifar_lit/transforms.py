@@ -19,12 +19,14 @@ def cutout(size:int=16, # side of the square hole, in pixels
            fill=MEAN_PX, # pixel value of the hole: the dataset mean by default
           ) -> A.CoarseDropout:
     "CutOut: one `size`x`size` hole at a random place in the image, filled with `fill`, with probability `p`."
-    return A.CoarseDropout(num_holes_range=(1, 1), hole_height_range=(size, size), hole_width_range=(size, size), fill=fill, p=p)
+    return A.CoarseDropout(num_holes_range=(1, 1), hole_height_range=(size, size), hole_width_range=(size, size),
+                           fill=fill, p=p)
 
 # %% ../nbs/02_transforms.ipynb #61a05864
 def pad_crop(size:int=32, # side of the square crop (and of the CIFAR image)
              padding:int=4, # pixels added on each side before cropping
-             border:int=cv2.BORDER_CONSTANT, # how to fill them: OpenCV's BORDER_CONSTANT (zeros, as torchvision) or BORDER_REFLECT_101 (mirrored)
+             # how to fill them: OpenCV's BORDER_CONSTANT (zeros, as torchvision) or BORDER_REFLECT_101 (mirrored)
+             border:int=cv2.BORDER_CONSTANT,
             ) -> A.Sequential:
     "torchvision's `RandomCrop(size, padding=padding)`: pad every side, then crop `size`x`size` at a uniform offset."
     return A.Sequential([A.PadIfNeeded(size + 2*padding, size + 2*padding, border_mode=border, fill=0),
@@ -35,7 +37,8 @@ def pad_crop(size:int=32, # side of the square crop (and of the CIFAR image)
 def rotate(limit:float, # the largest angle, in degrees, either way
            p:float=0.5, # probability of rotating an image
           ) -> A.Rotate:
-    "A rotation by an angle drawn from `-limit..limit` degrees, the corners filled with black, as torchvision's `RandomRotation`."
+    """A rotation by an angle drawn from `-limit..limit` degrees, the corners filled with black, as torchvision's
+    `RandomRotation`."""
     return A.Rotate(limit=(-limit, limit), border_mode=cv2.BORDER_CONSTANT, fill=0, p=p)
 
 # %% ../nbs/02_transforms.ipynb #99b18b4c
@@ -45,6 +48,7 @@ def normalize_to_tensor() -> list:
 
 # %% ../nbs/02_transforms.ipynb #46770fc1
 class AlternatingFlip(A.HorizontalFlip):
-    "A left-right flip that the batched loader alternates per image from epoch to epoch; per image in albumentations, `HorizontalFlip(p=0.5)`."
+    """A left-right flip that the batched loader alternates per image from epoch to epoch; per image in albumentations,
+    `HorizontalFlip(p=0.5)`."""
     def __init__(self): super().__init__(p=0.5)
 
