@@ -41,8 +41,9 @@ def _hp(v): return v if isinstance(v, (bool, int, float, str)) else str(v)
 # %% ../nbs/08_loggers.ipynb #a08e43b1
 class Logger(Callback):
     "Base of the loggers: a fit's events become `log_scalars` (each batch's loss and LR, each epoch's record) and `log_hparams` calls, at steps that count training batches."
-    order, folder, about = -1, None, None  # after the recorder and the checkpoints; folder: where in the learner's out its files go;
-                                            # about: what it writes, for --help
+    # order: after the recorder and the checkpoints; folder: where in the learner's out its files go; about: what it
+    # writes, for --help
+    order, folder, about = -1, None, None
     def __init__(self,
                  log_dir:str|Path=None, # the folder of its files; None: `folder` in the learner's out
                  hparams:dict=None, # the hyperparameters to record (plain values); None: the learner's model, optimizer, LR, schedule...
